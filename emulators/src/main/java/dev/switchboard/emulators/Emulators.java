@@ -1,0 +1,166 @@
+package dev.switchboard.emulators;
+
+import dev.switchboard.emulators.issuer.JwtIssuer;
+import dev.switchboard.emulators.sns.SnsEmulator;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Every emulator, started together: DynamoDB Local, ElasticMQ, the SNS emulator and the JWT issuer, with one SDK
+ * client per service pointed at them. Thread-safe. {@link #close()} stops all of them and closes the clients.
+ */
+public final class Emulators implements AutoCloseable {
+    /** The dummy credentials every client uses: DynamoDB Local runs with -sharedDb, so any would do. */
+    public static final String ACCESS_KEY_ID = "local";
+
+    public static final String SECRET_ACCESS_KEY = "local";
+
+    private final EmulatorSettings settings;
+    private final DynamoDbEmulator dynamoDb;
+    private final SqsEmulator sqs;
+    private final SnsEmulator sns;
+    private final JwtIssuer issuer;
+    private final DynamoDbClient dynamoDbClient;
+    private final SqsClient sqsClient;
+    private final SnsClient snsClient;
+
+    private Emulators(
+            EmulatorSettings settings,
+            DynamoDbEmulator dynamoDb,
+            SqsEmulator sqs,
+            SnsEmulator sns,
+            JwtIssuer issuer,
+            SqsClient sqsClient) {
+        this.settings = settings;
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.sns = sns;
+        this.issuer = issuer;
+        this.sqsClient = sqsClient;
+        this.dynamoDbClient = client(DynamoDbClient.builder(), dynamoDb.endpoint(), settings);
+        this.snsClient = client(SnsClient.builder(), sns.endpoint(), settings);
+    }
+
+    /**
+     * Starts every emulator; the slow ones (DynamoDB Local, ElasticMQ) start in parallel.
+     *
+     * @throws EmulatorException naming the emulator that failed; those already started are stopped again
+     */
+    public static Emulators start(EmulatorSettings settings) {
+        var started = new ArrayList<AutoCloseable>();
+        var dynamoDbServer =
+                CompletableFuture.supplyAsync(() -> DynamoDbEmulator.start(settings.host(), settings.dynamoDbPort()));
+        var sqsServer = CompletableFuture.supplyAsync(
+                () -> SqsEmulator.start(settings.host(), settings.sqsPort(), settings.region(), settings.accountId()));
+        try {
+            var issuer = started(started, () -> JwtIssuer.start(settings.host(), settings.issuerPort()));
+            var sqs = started(started, sqsServer::join);
+            var sqsClient = started(started, () -> client(SqsClient.builder(), sqs.endpoint(), settings));
+            var sns = started(
+                    started,
+                    () -> SnsEmulator.start(
+                            settings.host(), settings.snsPort(), settings.region(), settings.accountId(), sqsClient));
+            var dynamoDb = started(started, dynamoDbServer::join);
+            return new Emulators(settings, dynamoDb, sqs, sns, issuer, sqsClient);
+        } catch (RuntimeException e) {
+            // Stop what did start, including a parallel start that finishes after the failure.
+            var unusedDynamoDb = dynamoDbServer.thenAccept(DynamoDbEmulator::close);
+            var unusedSqs = sqsServer.thenAccept(SqsEmulator::close);
+            started.removeIf(resource -> resource instanceof DynamoDbEmulator || resource instanceof SqsEmulator);
+            closeAll(started.reversed());
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T started(List<AutoCloseable> started, Supplier<T> start) {
+        var resource = start.get();
+        started.add(resource);
+        return resource;
+    }
+
+    /** An SDK client pointed at an emulator, with the dummy credentials and call timeouts. */
+    public static <B extends AwsClientBuilder<B, C>, C> C client(B builder, URI endpoint, EmulatorSettings settings) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(settings.region()))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(30))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(25))
+                        .build())
+                .build();
+    }
+
+    public EmulatorSettings settings() {
+        return settings;
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDb.endpoint();
+    }
+
+    public URI sqsEndpoint() {
+        return sqs.endpoint();
+    }
+
+    public URI snsEndpoint() {
+        return sns.endpoint();
+    }
+
+    public SnsEmulator sns() {
+        return sns;
+    }
+
+    public JwtIssuer issuer() {
+        return issuer;
+    }
+
+    public DynamoDbClient dynamoDbClient() {
+        return dynamoDbClient;
+    }
+
+    public SqsClient sqsClient() {
+        return sqsClient;
+    }
+
+    public SnsClient snsClient() {
+        return snsClient;
+    }
+
+    @Override
+    public void close() {
+        closeAll(List.of(snsClient, sns, dynamoDbClient, sqsClient, sqs, dynamoDb, issuer));
+    }
+
+    /** Closes each in the order given, even when one fails; the first failure is thrown, the others suppressed. */
+    private static void closeAll(List<AutoCloseable> resources) {
+        RuntimeException failure = null;
+        for (var resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new EmulatorException("stopping the emulators", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.switchboard.emulators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+@ExtendWith(EmulatorsExtension.class)
+class DynamoDbEmulatorIT {
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    DynamoDbEmulatorIT(Emulators emulators, TestNames names) {
+        this.dynamoDb = emulators.dynamoDbClient();
+        this.table = names.unique("table");
+    }
+
+    @Test
+    void listensOnLoopbackOnly(Emulators emulators) {
+        assertThat(emulators.dynamoDbEndpoint().getHost()).isEqualTo("127.0.0.1");
+        assertThat(emulators.dynamoDbEndpoint().getPort()).isPositive();
+    }
+
+    @Test
+    void anItemWrittenIsFoundThroughTheIndexOnItsSortKey() {
+        createTableWithSortKeyIndex();
+        dynamoDb.putItem(b -> b.tableName(table).item(Map.of("pk", s("topic#a"), "sk", s("conn#1"))));
+        dynamoDb.putItem(b -> b.tableName(table).item(Map.of("pk", s("topic#b"), "sk", s("conn#1"))));
+        dynamoDb.putItem(b -> b.tableName(table).item(Map.of("pk", s("topic#b"), "sk", s("conn#2"))));
+
+        var items = dynamoDb.query(b -> b.tableName(table)
+                .indexName("bySk")
+                .keyConditionExpression("sk = :sk")
+                .expressionAttributeValues(Map.of(":sk", s("conn#1")))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+
+        assertThat(items.items()).extracting(i -> i.get("pk").s()).containsExactlyInAnyOrder("topic#a", "topic#b");
+        assertThat(items.consumedCapacity().globalSecondaryIndexes()).containsKey("bySk");
+    }
+
+    @Test
+    void timeToLiveCanBeEnabledOnANumberAttribute() {
+        createTableWithSortKeyIndex();
+
+        dynamoDb.updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
+
+        var ttl = dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+        assertThat(ttl.attributeName()).isEqualTo("ttl");
+        assertThat(ttl.timeToLiveStatusAsString()).isIn("ENABLED", "ENABLING");
+    }
+
+    private void createTableWithSortKeyIndex() {
+        dynamoDb.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute("pk"), attribute("sk"))
+                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName("bySk")
+                        .keySchema(key("sk", KeyType.HASH), key("pk", KeyType.RANGE))
+                        .projection(Projection.builder()
+                                .projectionType(ProjectionType.ALL)
+                                .build())
+                        .build()));
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}
