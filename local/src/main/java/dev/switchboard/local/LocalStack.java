@@ -1,0 +1,167 @@
+package dev.switchboard.local;
+
+import dev.switchboard.emulators.EmulatorException;
+import dev.switchboard.emulators.EmulatorSettings;
+import dev.switchboard.emulators.Emulators;
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local stack: every emulator on its fixed port, the stack's table, queues and topics, and the environment
+ * that points AWS SDKs and the CLI at them. {@link #main} runs it until Ctrl-C.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalStack.class.getName());
+
+    private final Emulators emulators;
+    private final StackEnvironment environment;
+
+    private LocalStack(Emulators emulators, StackEnvironment environment) {
+        this.emulators = emulators;
+        this.environment = environment;
+    }
+
+    /**
+     * Starts the stack and writes its environment file.
+     *
+     * @throws LocalStackException when a port is taken or the stack cannot be set up; nothing is left running
+     */
+    static LocalStack start(LocalSettings settings) {
+        ensurePortsFree(settings);
+        var begin = System.nanoTime();
+        Emulators emulators;
+        try {
+            emulators = Emulators.start(new EmulatorSettings(
+                    settings.host(),
+                    settings.dynamoDbPort(),
+                    settings.sqsPort(),
+                    settings.snsPort(),
+                    settings.issuerPort(),
+                    settings.region(),
+                    EmulatorSettings.ACCOUNT_ID));
+        } catch (EmulatorException e) {
+            throw new LocalStackException(e.getMessage() + ": " + rootCause(e).getMessage(), e);
+        }
+        var started = System.nanoTime();
+        try {
+            var resources = LocalResources.create(emulators, settings);
+            LOG.log(
+                    Level.INFO,
+                    "local stack ready emulatorsMs={0} resourcesMs={1}",
+                    String.valueOf((started - begin) / 1_000_000),
+                    String.valueOf((System.nanoTime() - started) / 1_000_000));
+            var environment = StackEnvironment.of(emulators, resources, settings);
+            environment.write(settings.envFile());
+            return new LocalStack(emulators, environment);
+        } catch (RuntimeException e) {
+            emulators.close();
+            throw e instanceof LocalStackException
+                    ? e
+                    : new LocalStackException("setting up the stack: " + e.getMessage(), e);
+        }
+    }
+
+    StackEnvironment environment() {
+        return environment;
+    }
+
+    @Override
+    public void close() {
+        emulators.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LogConfig.configureRuntime();
+        LocalStack stack;
+        LocalSettings settings;
+        try {
+            settings = LocalSettings.from(Config.create());
+            stack = start(settings);
+        } catch (LocalStackException e) {
+            System.err.println("The local stack did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stack.close();
+                System.out.println("Local stack stopped.");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "local stack did not stop cleanly", e);
+            } finally {
+                System.out.flush();
+                stopped.countDown();
+            }
+        }));
+        print(stack.environment(), settings, System.out);
+        stopped.await();
+    }
+
+    private static void print(StackEnvironment environment, LocalSettings settings, PrintStream out) {
+        var upFor = ProcessHandle.current()
+                .info()
+                .startInstant()
+                .map(start -> Duration.between(start, Instant.now()))
+                .map(d -> String.format(" in %.1f s", d.toMillis() / 1000.0))
+                .orElse("");
+        out.println();
+        out.println("Switchboard local stack is up" + upFor + ". Ctrl-C stops it.");
+        out.println();
+        environment.variables().forEach((key, value) -> out.println("  " + key + "=" + value));
+        out.println();
+        if (environment.devToken().isEmpty()) {
+            out.println("No dev token: AUTH_JWKS_URI names another issuer; use a token from it.");
+        }
+        out.println("The gateway (WS_URL) and the pusher are not part of the stack yet.");
+        out.println("Written to " + settings.envFile() + "; point the AWS CLI and SDKs at the stack with:");
+        var envFile = settings.envFile().isAbsolute()
+                ? settings.envFile()
+                : Path.of(".").resolve(settings.envFile());
+        out.println("  set -a; . " + envFile + "; set +a");
+        out.println("  aws sqs list-queues");
+        out.flush();
+    }
+
+    /** Fails before anything starts, naming the port, its use and the variable that moves it. */
+    private static void ensurePortsFree(LocalSettings settings) {
+        var ports = new LinkedHashMap<String, Integer>();
+        ports.put("DynamoDB Local (DYNAMODB_PORT)", settings.dynamoDbPort());
+        ports.put("SQS (SQS_PORT)", settings.sqsPort());
+        ports.put("SNS (SNS_PORT)", settings.snsPort());
+        ports.put("the dev JWT issuer (ISSUER_PORT)", settings.issuerPort());
+        for (Map.Entry<String, Integer> port : ports.entrySet()) {
+            if (port.getValue() == 0) {
+                continue;
+            }
+            try (var socket = new ServerSocket()) {
+                // As the servers do: connections in TIME_WAIT from an earlier run must not count as in use.
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(settings.host(), port.getValue()));
+            } catch (IOException e) {
+                throw new LocalStackException("port " + port.getValue() + " on " + settings.host()
+                        + " is already in use; it is meant for " + port.getKey()
+                        + ". Stop what holds it, or set that variable to another port.");
+            }
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        var cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.emulators.Await;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Uses the local stack as a newcomer would: only through what it wrote to its environment file, with the real SDK
+ * clients, and asserts that each part works.
+ */
+final class StackUser implements AutoCloseable {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> env;
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final SnsClient sns;
+
+    StackUser(Path envFile) throws IOException {
+        this.env = read(envFile);
+        this.dynamoDb = client(DynamoDbClient.builder(), "AWS_ENDPOINT_URL_DYNAMODB");
+        this.sqs = client(SqsClient.builder(), "AWS_ENDPOINT_URL_SQS");
+        this.sns = client(SnsClient.builder(), "AWS_ENDPOINT_URL_SNS");
+    }
+
+    /** The {@code KEY=VALUE} lines of the file; comment lines are skipped. */
+    static Map<String, String> read(Path envFile) throws IOException {
+        var env = new LinkedHashMap<String, String>();
+        for (var line : Files.readAllLines(envFile)) {
+            if (!line.startsWith("#") && line.contains("=")) {
+                env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
+    String get(String key) {
+        assertThat(env).containsKey(key);
+        return env.get(key);
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    void findsTheConnectionsTableWithItsIndexAndTtl() {
+        var table = get("CONNECTIONS_TABLE");
+        var description = dynamoDb.describeTable(b -> b.tableName(table)).table();
+        assertThat(description.keySchema())
+                .extracting(k -> k.attributeName() + ":" + k.keyType())
+                .containsExactly("pk:" + KeyType.HASH, "sk:" + KeyType.RANGE);
+        assertThat(description.globalSecondaryIndexes()).singleElement().satisfies(index -> {
+            assertThat(index.indexName()).isEqualTo(get("CONNECTIONS_INDEX"));
+            assertThat(index.keySchema().getFirst().attributeName()).isEqualTo("sk");
+        });
+        assertThat(dynamoDb.describeTimeToLive(b -> b.tableName(table))
+                        .timeToLiveDescription()
+                        .attributeName())
+                .isEqualTo("ttl");
+    }
+
+    /** Publishes to the channel's topic and receives the message, raw, on its queue; the queue redrives. */
+    void receivesOnTheQueueWhatIsPublishedToTheTopic(String channel, int maxReceiveCount) throws IOException {
+        var queueUrl = get(channel + "_QUEUE_URL");
+        var attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL))
+                .attributes();
+        var redrive = JSON.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY));
+        assertThat(redrive.path("maxReceiveCount").asInt()).isEqualTo(maxReceiveCount);
+        assertThat(redrive.path("deadLetterTargetArn").asText()).isEqualTo(arnOf(get(channel + "_DLQ_URL")));
+
+        var body = "{\"users\":[\"u1\"],\"data\":{\"hello\":\"" + channel + "\"}}";
+        sns.publish(b -> b.topicArn(get(channel + "_TOPIC_ARN")).message(body));
+
+        var received = Await.until(
+                        "the published message on " + queueUrl,
+                        DEADLINE,
+                        () -> sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1))
+                                .messages(),
+                        messages -> !messages.isEmpty())
+                .getFirst();
+        assertThat(received).extracting(Message::body).isEqualTo(body);
+    }
+
+    /** The dev token verifies with a key of the printed JWKS and carries the printed issuer and audience. */
+    void verifiesTheDevTokenAgainstThePrintedJwks() throws Exception {
+        var token = SignedJWT.parse(get("DEV_TOKEN"));
+        var jwks = JWKSet.load(URI.create(get("AUTH_JWKS_URI")).toURL());
+        var key = jwks.getKeyByKeyId(token.getHeader().getKeyID());
+        assertThat(key).isNotNull();
+        assertThat(token.verify(new RSASSAVerifier(key.toRSAKey()))).isTrue();
+        assertThat(token.getJWTClaimsSet().getIssuer()).isEqualTo(get("AUTH_ISSUER"));
+        assertThat(token.getJWTClaimsSet().getAudience()).containsExactly(get("AUTH_AUDIENCES"));
+        assertThat(get("WS_URL")).endsWith("/ws?authorization=" + get("DEV_TOKEN"));
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        sqs.close();
+        sns.close();
+    }
+
+    private String arnOf(String queueUrl) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private <B extends AwsClientBuilder<B, C>, C> C client(B builder, String endpointKey) {
+        return builder.endpointOverride(URI.create(get(endpointKey)))
+                .region(Region.of(get("AWS_REGION")))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY"))))
+                .build();
+    }
+}
