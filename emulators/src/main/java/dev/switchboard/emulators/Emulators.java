@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -27,6 +28,10 @@ public final class Emulators implements AutoCloseable {
     public static final String ACCESS_KEY_ID = "local";
 
     public static final String SECRET_ACCESS_KEY = "local";
+
+    /** Each start on a thread of its own: the common pool has one thread on two cores, which would serialize them. */
+    private static final Executor OWN_THREAD =
+            task -> Thread.ofPlatform().name("emulator-start").daemon().start(task);
 
     private final EmulatorSettings settings;
     private final DynamoDbEmulator dynamoDb;
@@ -61,10 +66,11 @@ public final class Emulators implements AutoCloseable {
      */
     public static Emulators start(EmulatorSettings settings) {
         var started = new ArrayList<AutoCloseable>();
-        var dynamoDbServer =
-                CompletableFuture.supplyAsync(() -> DynamoDbEmulator.start(settings.host(), settings.dynamoDbPort()));
+        var dynamoDbServer = CompletableFuture.supplyAsync(
+                () -> DynamoDbEmulator.start(settings.host(), settings.dynamoDbPort()), OWN_THREAD);
         var sqsServer = CompletableFuture.supplyAsync(
-                () -> SqsEmulator.start(settings.host(), settings.sqsPort(), settings.region(), settings.accountId()));
+                () -> SqsEmulator.start(settings.host(), settings.sqsPort(), settings.region(), settings.accountId()),
+                OWN_THREAD);
         try {
             var issuer = started(started, () -> JwtIssuer.start(settings.host(), settings.issuerPort()));
             var sqs = started(started, sqsServer::join);

@@ -4,6 +4,7 @@ import dev.switchboard.emulators.Emulators;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -32,9 +33,13 @@ record LocalResources(String table, Channel notifications, Channel messages) {
 
     /** Creates everything, the table and each channel in parallel: most of the time is the SDK's first calls. */
     static LocalResources create(Emulators emulators, LocalSettings settings) {
-        var table = CompletableFuture.runAsync(() -> createTable(emulators.dynamoDbClient(), settings));
-        var notifications = CompletableFuture.supplyAsync(() -> channel(emulators, settings, "notifications"));
-        var messages = CompletableFuture.supplyAsync(() -> channel(emulators, settings, "messages"));
+        // A thread each: the common pool has one thread on two cores, which would run them one after another.
+        Executor ownThread =
+                task -> Thread.ofPlatform().name("local-resources").daemon().start(task);
+        var table = CompletableFuture.runAsync(() -> createTable(emulators.dynamoDbClient(), settings), ownThread);
+        var notifications =
+                CompletableFuture.supplyAsync(() -> channel(emulators, settings, "notifications"), ownThread);
+        var messages = CompletableFuture.supplyAsync(() -> channel(emulators, settings, "messages"), ownThread);
         try {
             CompletableFuture.allOf(table, notifications, messages).join();
         } catch (CompletionException e) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ class LocalStackIT {
 
         try (var stack = LocalStack.start(settings)) {
             var env = StackUser.read(settings.envFile());
+            assertThat(stack.environment().devToken()).isEmpty();
             assertThat(env).containsEntry("AUTH_JWKS_URI", jwks).doesNotContainKey("DEV_TOKEN");
             assertThat(env.get("WS_URL")).doesNotContain("authorization=");
         }
@@ -60,10 +62,11 @@ class LocalStackIT {
         Map<String, String> written;
         try (var stack = LocalStack.start(first)) {
             written = StackUser.read(first.envFile());
+            assertThat(written).isEqualTo(stack.environment().variables());
         }
         // A second run from a shell that sourced the first run's file, on the same issuer port.
-        var issuerPort = Integer.toString(
-                java.net.URI.create(written.get("AUTH_JWKS_URI")).getPort());
+        var issuerPort =
+                Integer.toString(URI.create(written.get("AUTH_JWKS_URI")).getPort());
         var env = onFreePorts(Map.of("AUTH_JWKS_URI", written.get("AUTH_JWKS_URI"), "ISSUER_PORT", issuerPort));
 
         try (var stack = LocalStack.start(TestConfig.settings(env))) {
