@@ -96,7 +96,7 @@ class SnsEmulatorIT {
         subscribe(topic, queue, true);
 
         sns.publish(b -> b.topicArn(topic)
-                .message("plain body")
+                .message("plain <body> & \"quotes\" ü ✓")
                 .messageAttributes(Map.of(
                         "user_id",
                         string("u1"),
@@ -107,7 +107,7 @@ class SnsEmulatorIT {
                                 .build())));
 
         var message = receiveOne(queue);
-        assertThat(message.body()).isEqualTo("plain body");
+        assertThat(message.body()).isEqualTo("plain <body> & \"quotes\" ü ✓");
         assertThat(message.messageAttributes().get("user_id").stringValue()).isEqualTo("u1");
         assertThat(message.messageAttributes().get("blob").binaryValue().asUtf8String())
                 .isEqualTo("bytes");
