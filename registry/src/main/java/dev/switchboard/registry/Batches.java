@@ -1,0 +1,71 @@
+package dev.switchboard.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff until they are written or it fails. */
+final class Batches {
+    static final int MAX_BATCH = 25;
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final CapacityMeter meter;
+
+    Batches(DynamoDbClient dynamoDb, String table, CapacityMeter meter) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.meter = meter;
+    }
+
+    /**
+     * Writes every request.
+     *
+     * @throws RegistryException when DynamoDB fails, or still leaves items unprocessed after the last attempt
+     */
+    void write(String operation, List<WriteRequest> requests) {
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            var chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
+            writeChunk(operation, new ArrayList<>(chunk));
+        }
+    }
+
+    private void writeChunk(String operation, List<WriteRequest> chunk) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, chunk);
+        for (int attempt = 1; ; attempt++) {
+            var items = pending;
+            try {
+                var result = dynamoDb.batchWriteItem(
+                        b -> b.requestItems(items).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                meter.add(operation, result.consumedCapacity());
+                if (!result.hasUnprocessedItems() || result.unprocessedItems().isEmpty()) {
+                    return;
+                }
+                pending = result.unprocessedItems();
+            } catch (SdkException e) {
+                throw new RegistryException(operation + ": writing " + chunk.size() + " items to " + table, e);
+            }
+            if (attempt == MAX_ATTEMPTS) {
+                throw new RegistryException(
+                        operation + ": " + pending.get(table).size() + " items still unprocessed in " + table
+                                + " after " + attempt + " attempts");
+            }
+            backOff(attempt);
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            // Exponential backoff with full jitter, as AWS recommends for unprocessed batch items.
+            Thread.sleep((long) (Math.random() * Math.min(1000, 25L << attempt)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while retrying unprocessed items");
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package dev.switchboard.registry;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Who is connected, where, as whom, to which topics, and who is online, across every gateway node. Each method
+ * names its DynamoDB calls; every call reports its consumed capacity to {@link #capacity()}. Reads treat an item
+ * whose {@code ttl} has passed as absent, since DynamoDB deletes expired items late. Thread-safe.
+ *
+ * @see <a href="../../../../../../docs/registry.md">docs/registry.md</a> for the layout and the cost of each call
+ */
+public final class ConnectionRegistry {
+    private final DynamoDbClient dynamoDb;
+    private final RegistrySettings settings;
+    private final Clock clock;
+    private final Items items;
+    private final CapacityMeter meter = new CapacityMeter();
+    private final Batches batches;
+    private final PresenceLedger presence;
+
+    public ConnectionRegistry(DynamoDbClient dynamoDb, RegistrySettings settings, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.settings = settings;
+        this.clock = clock;
+        this.items = new Items(settings.prefix());
+        this.batches = new Batches(dynamoDb, settings.table(), meter);
+        this.presence = new PresenceLedger(dynamoDb, settings, items, meter, clock);
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /** The capacity every operation consumed so far. */
+    public CapacityMeter capacity() {
+        return meter;
+    }
+
+    /**
+     * Records a new connection: one BatchWriteItem (the connection's record under its node, and its user entry),
+     * then one conditional UpdateItem on the user's presence. Idempotent.
+     *
+     * @return ONLINE when this is the user's first live connection anywhere
+     */
+    public Optional<PresenceChange> register(Connection connection) {
+        meter.call("write:register");
+        var ttl = ttl();
+        batches.write(
+                "write:register",
+                List.of(
+                        put(items.connectionItem(connection, ttl)),
+                        put(items.targetItem(
+                                items.userKey(connection.userId()), connection.target(), connection.userId(), ttl))));
+        return presence.join(connection.userId(), connection.id());
+    }
+
+    /**
+     * Removes every item of a connection: one Query on the index (all its items are under its sort key), one
+     * conditional UpdateItem on the user's presence, then BatchWriteItem deletes (retrying unprocessed items).
+     * Presence goes first, so a crash half-way leaves items a sweep will find again, never a ghost ONLINE.
+     * Idempotent.
+     *
+     * @return OFFLINE when this was the user's last live connection anywhere
+     */
+    public Optional<PresenceChange> deregister(String connectionId) {
+        meter.call("write:deregister");
+        var all = new ArrayList<Map<String, AttributeValue>>();
+        query("write:deregister", indexQuery(connectionId).build(), all::add);
+        var userId = all.stream()
+                .filter(item -> item.containsKey(Items.USER))
+                .map(item -> item.get(Items.USER).s())
+                .findFirst();
+        var change = userId.flatMap(user -> presence.leave(user, connectionId));
+        batches.write(
+                "write:deregister",
+                all.stream()
+                        .map(item -> WriteRequest.builder()
+                                .deleteRequest(DeleteRequest.builder()
+                                        .key(Items.key(
+                                                item.get(Items.PK).s(),
+                                                item.get(Items.SK).s()))
+                                        .build())
+                                .build())
+                        .toList());
+        return change;
+    }
+
+    /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
+    public void subscribe(Connection connection, Collection<String> topics) {
+        meter.call("write:subscribe");
+        var ttl = ttl();
+        batches.write(
+                "write:subscribe",
+                topics.stream()
+                        .distinct()
+                        .map(topic -> put(
+                                items.targetItem(items.topicKey(topic), connection.target(), connection.userId(), ttl)))
+                        .toList());
+    }
+
+    /** Unsubscribes a connection from topics: BatchWriteItem deletes. Unknown topics are harmless. */
+    public void unsubscribe(String connectionId, Collection<String> topics) {
+        meter.call("write:unsubscribe");
+        batches.write(
+                "write:unsubscribe",
+                topics.stream()
+                        .distinct()
+                        .map(topic -> WriteRequest.builder()
+                                .deleteRequest(DeleteRequest.builder()
+                                        .key(Items.key(items.topicKey(topic), items.connectionKey(connectionId)))
+                                        .build())
+                                .build())
+                        .toList());
+    }
+
+    /** Every subscriber of a topic: one Query on {@code topic#<t>}, every page. */
+    public List<Target> subscribersOf(String topic) {
+        meter.call("read:subscribersOf");
+        return targets("read:subscribersOf", partitionQuery(items.topicKey(topic)));
+    }
+
+    /** Every live connection of a user: one Query on {@code user#<u>} (connection entries only), every page. */
+    public List<Target> connectionsOf(String userId) {
+        meter.call("read:connectionsOf");
+        return targets(
+                "read:connectionsOf",
+                partitionQuery(items.userKey(userId))
+                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                        .expressionAttributeNames(Map.of("#pk", Items.PK, "#sk", Items.SK))
+                        .expressionAttributeValues(Map.of(
+                                ":pk", AttributeValue.fromS(items.userKey(userId)),
+                                ":prefix", AttributeValue.fromS(items.connectionPrefix()))));
+    }
+
+    /** One connection's record: one Query on the index ({@code conn#<id>}, partition starting {@code node#}). */
+    public Optional<Connection> connection(String connectionId) {
+        meter.call("read:connection");
+        var found = new ArrayList<Connection>();
+        var request = indexQuery(connectionId)
+                .keyConditionExpression("#sk = :sk AND begins_with(#pk, :node)")
+                .expressionAttributeNames(Map.of("#sk", Items.SK, "#pk", Items.PK))
+                .expressionAttributeValues(Map.of(
+                        ":sk", AttributeValue.fromS(items.connectionKey(connectionId)),
+                        ":node", AttributeValue.fromS(items.nodePrefix())))
+                .build();
+        var now = nowSeconds();
+        query("read:connection", request, item -> {
+            if (Items.isLive(item, now)) {
+                found.add(items.connection(item));
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /** Every connection held by one node: one Query on {@code node#<n>}, every page (expired items included). */
+    public List<Target> connectionsOfNode(String nodeId) {
+        var targets = new ArrayList<Target>();
+        query(
+                "read:connectionsOfNode",
+                partitionQuery(items.nodeKey(nodeId)).build(),
+                item -> targets.add(items.target(item)));
+        return targets;
+    }
+
+    /**
+     * Everyone, for a broadcast, grouped by node: one Query for the live nodes, then one Query per live node
+     * (every page). Costs reads in proportion to the connections, never a Scan (docs/registry.md).
+     */
+    public Map<Node, List<Target>> everyone() {
+        meter.call("read:everyone");
+        var everyone = new LinkedHashMap<Node, List<Target>>();
+        for (var node : liveNodes()) {
+            everyone.put(node, targets("read:everyone", partitionQuery(items.nodeKey(node.id()))));
+        }
+        return everyone;
+    }
+
+    /** Counts the user's live connections: one strongly consistent GetItem on the presence item. */
+    public int connectionCount(String userId) {
+        return presence.connectionCount(userId);
+    }
+
+    /**
+     * Renews a node's lease: one PutItem of its record. The record outlives the lease by the connection TTL, so
+     * the surviving nodes still find a dead node, and its connections, after the lease has run out.
+     */
+    public Node heartbeat(String nodeId, String endpoint) {
+        meter.call("write:heartbeat");
+        var now = clock.instant();
+        var lease = now.plus(settings.nodeLease());
+        var item = Items.key(items.nodesPartition(), items.nodeKey(nodeId));
+        item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
+        item.put(Items.LEASE, Items.number(lease.toEpochMilli()));
+        item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
+        call(
+                "write:heartbeat",
+                () -> meter.add(
+                        "write:heartbeat",
+                        dynamoDb.putItem(b -> b.tableName(settings.table())
+                                        .item(item)
+                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                                .consumedCapacity()));
+        return new Node(nodeId, endpoint, lease);
+    }
+
+    /** Nodes whose lease runs: one Query on the nodes partition. */
+    public List<Node> liveNodes() {
+        var now = clock.instant();
+        return nodes().stream().filter(n -> n.aliveAt(now)).toList();
+    }
+
+    /** Nodes whose lease ran out, whose connections are to be cleaned up: one Query on the nodes partition. */
+    public List<Node> deadNodes() {
+        var now = clock.instant();
+        return nodes().stream().filter(n -> !n.aliveAt(now)).toList();
+    }
+
+    /** Forgets a node once its connections are cleaned up: one DeleteItem. */
+    public void forgetNode(String nodeId) {
+        call(
+                "write:forgetNode",
+                () -> dynamoDb.deleteItem(b -> b.tableName(settings.table()).key(items.nodeRecordKey(nodeId))));
+    }
+
+    /**
+     * Extends the TTL of live connections, for a node to call at about half the connection TTL (not per minute):
+     * per connection one Query on the index and its items put again with a new TTL (BatchWriteItem).
+     */
+    public void refresh(Collection<String> connectionIds) {
+        var ttl = Items.number(ttl());
+        var puts = new ArrayList<WriteRequest>();
+        for (var id : connectionIds) {
+            query("write:refresh", indexQuery(id).build(), item -> {
+                var renewed = new HashMap<>(item);
+                renewed.put(Items.TTL, ttl);
+                puts.add(put(renewed));
+            });
+        }
+        batches.write("write:refresh", puts);
+    }
+
+    private List<Node> nodes() {
+        var nodes = new ArrayList<Node>();
+        query(
+                "read:nodes",
+                partitionQuery(items.nodesPartition()).build(),
+                item -> nodes.add(new Node(
+                        item.get(Items.SK).s().substring(items.nodePrefix().length()),
+                        item.get(Items.ENDPOINT).s(),
+                        Instant.ofEpochMilli(
+                                Long.parseLong(item.get(Items.LEASE).n())))));
+        return nodes;
+    }
+
+    private List<Target> targets(String operation, QueryRequest.Builder request) {
+        var targets = new ArrayList<Target>();
+        var now = nowSeconds();
+        query(operation, request.build(), item -> {
+            if (Items.isLive(item, now)) {
+                targets.add(items.target(item));
+            }
+        });
+        return targets;
+    }
+
+    private QueryRequest.Builder partitionQuery(String partition) {
+        return QueryRequest.builder()
+                .tableName(settings.table())
+                .limit(settings.pageSize())
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Items.PK))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)));
+    }
+
+    private QueryRequest.Builder indexQuery(String connectionId) {
+        return QueryRequest.builder()
+                .tableName(settings.table())
+                .indexName(settings.index())
+                .limit(settings.pageSize())
+                .keyConditionExpression("#sk = :sk")
+                .expressionAttributeNames(Map.of("#sk", Items.SK))
+                .expressionAttributeValues(Map.of(":sk", AttributeValue.fromS(items.connectionKey(connectionId))));
+    }
+
+    /** Every page of a Query (the SDK's paginator follows LastEvaluatedKey), each page's capacity recorded. */
+    private void query(String operation, QueryRequest request, Consumer<Map<String, AttributeValue>> each) {
+        call(operation, () -> dynamoDb.queryPaginator(request.toBuilder()
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                        .build())
+                .forEach(page -> {
+                    meter.add(operation, page.consumedCapacity());
+                    page.items().forEach(each);
+                }));
+    }
+
+    private void call(String operation, Runnable call) {
+        try {
+            call.run();
+        } catch (SdkException e) {
+            throw new RegistryException(operation + " on table " + settings.table(), e);
+        }
+    }
+
+    private static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(item).build())
+                .build();
+    }
+
+    private long ttl() {
+        return nowSeconds() + settings.connectionTtl().toSeconds();
+    }
+
+    private long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.switchboard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.EmulatorsExtension;
+import dev.switchboard.emulators.TestNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(EmulatorsExtension.class)
+class ConnectionRegistryIT {
+    private final RegistryFixture fixture;
+    private final ConnectionRegistry registry;
+
+    ConnectionRegistryIT(Emulators emulators, TestNames names) {
+        this.fixture = new RegistryFixture(emulators, names, 1000);
+        this.registry = fixture.node();
+    }
+
+    @Test
+    void aRegisteredConnectionIsFoundByIdByUserAndByNode() {
+        var connection = fixture.connection("c1", "alice", "n1");
+
+        registry.register(connection);
+
+        assertThat(registry.connection("c1")).contains(connection);
+        assertThat(registry.connectionsOf("alice")).containsExactly(connection.target());
+        assertThat(registry.connectionsOfNode("n1")).containsExactly(connection.target());
+        assertThat(registry.connectionCount("alice")).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheUsersFirstConnectionIsOnlineAndRegisteringAgainChangesNothing() {
+        var first = registry.register(fixture.connection("c1", "alice", "n1"));
+        var again = registry.register(fixture.connection("c1", "alice", "n1"));
+        var second = registry.register(fixture.connection("c2", "alice", "n2"));
+
+        assertThat(first).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo(PresenceChange.Status.ONLINE));
+        assertThat(again).isEmpty();
+        assertThat(second).isEmpty();
+        assertThat(registry.connectionCount("alice")).isEqualTo(2);
+    }
+
+    @Test
+    void onlyTheUsersLastConnectionLeavingIsOfflineAndDeregisteringAgainChangesNothing() {
+        registry.register(fixture.connection("c1", "alice", "n1"));
+        registry.register(fixture.connection("c2", "alice", "n2"));
+
+        var firstGone = registry.deregister("c1");
+        var lastGone = registry.deregister("c2");
+        var again = registry.deregister("c2");
+
+        assertThat(firstGone).isEmpty();
+        assertThat(lastGone).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(PresenceChange.Status.OFFLINE);
+            assertThat(c.version()).isEqualTo(4);
+        });
+        assertThat(again).isEmpty();
+    }
+
+    @Test
+    void deregisterLeavesNoItemOfTheConnectionBehind() {
+        var connection = fixture.connection("c1", "alice", "n1");
+        registry.register(connection);
+        registry.subscribe(connection, List.of("room-a", "room-b", "room-c"));
+
+        registry.deregister("c1");
+
+        assertThat(fixture.tableItems())
+                .allSatisfy(item -> assertThat(item.get(Items.SK).s()).doesNotStartWith("conn#"));
+        assertThat(registry.subscribersOf("room-a")).isEmpty();
+        assertThat(registry.connection("c1")).isEmpty();
+        assertThat(registry.connectionsOf("alice")).isEmpty();
+    }
+
+    @Test
+    void subscribeAndUnsubscribeAreIdempotent() {
+        var one = fixture.connection("c1", "alice", "n1");
+        var two = fixture.connection("c2", "bob", "n2");
+        registry.register(one);
+        registry.register(two);
+
+        registry.subscribe(one, List.of("room", "room"));
+        registry.subscribe(one, List.of("room"));
+        registry.subscribe(two, List.of("room"));
+        registry.unsubscribe("c2", List.of("room", "never-subscribed"));
+        registry.unsubscribe("c2", List.of("room"));
+
+        assertThat(registry.subscribersOf("room")).containsExactly(one.target());
+    }
+
+    @Test
+    void itemsWhoseTtlHasPassedAreAbsentThoughDynamoDbHasNotDeletedThem() {
+        var connection = fixture.connection("c1", "alice", "n1");
+        registry.register(connection);
+        registry.subscribe(connection, List.of("room"));
+
+        fixture.clock.advance(fixture.settings.connectionTtl().plusSeconds(1));
+
+        assertThat(fixture.tableItems()).isNotEmpty();
+        assertThat(registry.subscribersOf("room")).isEmpty();
+        assertThat(registry.connectionsOf("alice")).isEmpty();
+        assertThat(registry.connection("c1")).isEmpty();
+        assertThat(registry.connectionCount("alice")).isZero();
+    }
+
+    @Test
+    void aRefreshedConnectionOutlivesItsFirstTtl() {
+        var connection = fixture.connection("c1", "alice", "n1");
+        registry.register(connection);
+        registry.subscribe(connection, List.of("room"));
+
+        fixture.clock.advance(fixture.settings.connectionTtl().dividedBy(2));
+        registry.refresh(List.of("c1"));
+        fixture.clock.advance(fixture.settings.connectionTtl().dividedBy(2).plusSeconds(1));
+
+        assertThat(registry.subscribersOf("room")).containsExactly(connection.target());
+        assertThat(registry.connection("c1")).isPresent();
+    }
+
+    @Test
+    void everyItemIsInTheIndexSoNoneIsLostToASparseIndex() {
+        var connection = fixture.connection("c1", "alice", "n1");
+        registry.heartbeat("n1", connection.endpoint());
+        registry.register(connection);
+        registry.subscribe(connection, List.of("room-a", "room-b"));
+
+        var table = fixture.tableItems();
+
+        assertThat(table).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(fixture.indexItems()).hasSameSizeAs(table);
+    }
+
+    @Test
+    void everyoneIsGroupedByLiveNodeAndLeavesDeadNodesOut() {
+        registry.heartbeat("n1", "http://n1:8081");
+        registry.heartbeat("n2", "http://n2:8081");
+        registry.register(fixture.connection("c1", "alice", "n1"));
+        registry.register(fixture.connection("c2", "bob", "n2"));
+        registry.register(fixture.connection("c3", "carol", "n2"));
+
+        var everyone = registry.everyone();
+
+        assertThat(everyone.keySet()).extracting(Node::id).containsExactlyInAnyOrder("n1", "n2");
+        assertThat(everyone.values().stream().flatMap(List::stream))
+                .extracting(Target::connectionId)
+                .containsExactlyInAnyOrder("c1", "c2", "c3");
+    }
+
+    @Test
+    void subscribersBeyondOnePageAreAllReturned(Emulators emulators, TestNames names) {
+        var paged = new RegistryFixture(emulators, names, 10).node();
+        var ids = IntStream.range(0, 35).mapToObj(i -> "c" + i).toList();
+        for (var id : ids) {
+            paged.subscribe(fixture.connection(id, "u" + id, "n1"), List.of("busy"));
+        }
+
+        assertThat(paged.subscribersOf("busy"))
+                .extracting(Target::connectionId)
+                .containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aNodesConnectionsBeyondOneMegabyteAreAllReturned() {
+        // 300 connections with 4 KB of claims each: about 1.2 MB, more than one Query page can hold.
+        var claims = Map.of("profile", "x".repeat(4000));
+        var ids = IntStream.range(0, 300).mapToObj(i -> "c" + i).toList();
+        for (var id : ids) {
+            var c = fixture.connection(id, "u" + id, "big");
+            registry.register(new Connection(c.id(), c.userId(), c.nodeId(), c.endpoint(), c.connectedAt(), claims));
+        }
+
+        var before = registry.capacity().snapshot().get("read:connectionsOfNode");
+        var found = registry.connectionsOfNode("big");
+
+        assertThat(found).extracting(Target::connectionId).containsExactlyInAnyOrderElementsOf(ids);
+        var read = registry.capacity().snapshot().get("read:connectionsOfNode").readUnits()
+                - (before == null ? 0 : before.readUnits());
+        // 1.2 MB at 4 KB per unit, halved for eventual consistency: > 128 units means more than 1 MB was read.
+        assertThat(read).isGreaterThan(128);
+    }
+
+    @Test
+    void aDeadNodeIsFoundWithItsConnectionsAndItsUsersGoOfflineOnceWhenCleanedUp() {
+        var survivor = fixture.node();
+        var doomed = fixture.node();
+        doomed.heartbeat("n1", "http://n1:8081");
+        survivor.heartbeat("n2", "http://n2:8081");
+        doomed.register(fixture.connection("c1", "alice", "n1"));
+        doomed.register(fixture.connection("c2", "bob", "n1"));
+        survivor.register(fixture.connection("c3", "bob", "n2"));
+
+        fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
+        survivor.heartbeat("n2", "http://n2:8081");
+
+        assertThat(survivor.deadNodes()).extracting(Node::id).containsExactly("n1");
+        assertThat(survivor.liveNodes()).extracting(Node::id).containsExactly("n2");
+        var changes = survivor.connectionsOfNode("n1").stream()
+                .map(target -> survivor.deregister(target.connectionId()))
+                .flatMap(java.util.Optional::stream)
+                .toList();
+        survivor.forgetNode("n1");
+
+        assertThat(changes).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
+        assertThat(survivor.connectionCount("bob")).isEqualTo(1);
+        assertThat(survivor.deadNodes()).isEmpty();
+        assertThat(survivor.connectionsOfNode("n1")).isEmpty();
+    }
+
+    @Test
+    void aNodeLeaseRunsForTheConfiguredTime() {
+        var node = registry.heartbeat("n1", "http://n1:8081");
+
+        assertThat(node.leaseUntil()).isEqualTo(fixture.clock.instant().plus(fixture.settings.nodeLease()));
+        fixture.clock.advance(fixture.settings.nodeLease().minus(Duration.ofMillis(1)));
+        assertThat(registry.liveNodes()).extracting(Node::id).containsExactly("n1");
+    }
+}
