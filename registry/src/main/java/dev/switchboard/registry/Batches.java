@@ -42,7 +42,7 @@ final class Batches {
             try {
                 var result = dynamoDb.batchWriteItem(
                         b -> b.requestItems(items).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                meter.add(operation, result.consumedCapacity());
+                meter.write(operation, result.consumedCapacity());
                 if (!result.hasUnprocessedItems() || result.unprocessedItems().isEmpty()) {
                     return;
                 }

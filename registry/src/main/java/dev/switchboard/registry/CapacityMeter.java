@@ -28,30 +28,26 @@ public final class CapacityMeter {
         counter(operation).calls.increment();
     }
 
-    void add(String operation, ConsumedCapacity capacity) {
-        if (capacity == null) {
-            return;
+    /** Capacity a read call consumed (DynamoDB reports some calls as a lone total). */
+    void read(String operation, ConsumedCapacity capacity) {
+        if (capacity != null) {
+            var units = capacity.readCapacityUnits() != null ? capacity.readCapacityUnits() : capacity.capacityUnits();
+            counter(operation).read.add(units == null ? 0 : units);
         }
-        var counter = counter(operation);
-        var read = capacity.readCapacityUnits();
-        var write = capacity.writeCapacityUnits();
-        var total = capacity.capacityUnits();
-        // DynamoDB reports reads and writes separately only for some calls; a lone total is what the call was.
-        if (read == null && write == null && total != null) {
-            if (operation.startsWith("read:")) {
-                counter.read.add(total);
-            } else {
-                counter.write.add(total);
-            }
-            return;
-        }
-        counter.read.add(read == null ? 0 : read);
-        counter.write.add(write == null ? 0 : write);
     }
 
-    void add(String operation, List<ConsumedCapacity> capacities) {
+    /** Capacity a write call consumed, its index writes included. */
+    void write(String operation, ConsumedCapacity capacity) {
+        if (capacity != null) {
+            var units =
+                    capacity.writeCapacityUnits() != null ? capacity.writeCapacityUnits() : capacity.capacityUnits();
+            counter(operation).write.add(units == null ? 0 : units);
+        }
+    }
+
+    void write(String operation, List<ConsumedCapacity> capacities) {
         if (capacities != null) {
-            capacities.forEach(c -> add(operation, c));
+            capacities.forEach(c -> write(operation, c));
         }
     }
 

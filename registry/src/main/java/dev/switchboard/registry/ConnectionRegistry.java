@@ -211,7 +211,7 @@ public final class ConnectionRegistry {
         item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
         call(
                 "write:heartbeat",
-                () -> meter.add(
+                () -> meter.write(
                         "write:heartbeat",
                         dynamoDb.putItem(b -> b.tableName(settings.table())
                                         .item(item)
@@ -305,7 +305,7 @@ public final class ConnectionRegistry {
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                         .build())
                 .forEach(page -> {
-                    meter.add(operation, page.consumedCapacity());
+                    meter.read(operation, page.consumedCapacity());
                     page.items().forEach(each);
                 }));
     }

@@ -48,7 +48,7 @@ final class PresenceLedger {
                             ":ttl", Items.number(now + settings.connectionTtl().toSeconds())))
                     .returnValues(ReturnValue.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            meter.add("write:presence", result.consumedCapacity());
+            meter.write("write:presence", result.consumedCapacity());
             var old = result.attributes();
             var version = version(old) + 1;
             if (old == null || old.isEmpty() || !old.containsKey(Items.CONNECTIONS)) {
@@ -81,7 +81,7 @@ final class PresenceLedger {
                             ":one", Items.number(1)))
                     .returnValues(ReturnValue.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            meter.add("write:presence", result.consumedCapacity());
+            meter.write("write:presence", result.consumedCapacity());
             var old = result.attributes();
             if (old.get(Items.CONNECTIONS).ss().size() == 1) {
                 return Optional.of(new PresenceChange(userId, PresenceChange.Status.OFFLINE, version(old) + 1));
@@ -100,7 +100,7 @@ final class PresenceLedger {
                 .key(items.presenceKey(userId))
                 .consistentRead(true)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-        meter.add("read:presence", result.consumedCapacity());
+        meter.read("read:presence", result.consumedCapacity());
         var item = result.item();
         if (item == null
                 || !item.containsKey(Items.CONNECTIONS)

@@ -44,6 +44,10 @@ public record RegistrySettings(
                 table, DEFAULT_INDEX, KeyPrefixes.defaults(), Duration.ofHours(24), Duration.ofSeconds(30), 1000);
     }
 
+    public RegistrySettings withIndex(String indexName) {
+        return new RegistrySettings(table, indexName, prefix, connectionTtl, nodeLease, pageSize);
+    }
+
     public RegistrySettings withPageSize(int size) {
         return new RegistrySettings(table, index, prefix, connectionTtl, nodeLease, size);
     }

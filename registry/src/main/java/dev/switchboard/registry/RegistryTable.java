@@ -1,8 +1,12 @@
 package dev.switchboard.registry;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -19,17 +23,28 @@ public final class RegistryTable {
         var table = settings.table();
         dynamoDb.createTable(b -> b.tableName(table)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        a -> a.attributeName(Items.PK).attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName(Items.SK).attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName(Items.PK).keyType(KeyType.HASH), k -> k.attributeName(Items.SK)
-                        .keyType(KeyType.RANGE))
-                .globalSecondaryIndexes(index -> index.indexName(settings.index())
-                        .keySchema(k -> k.attributeName(Items.SK).keyType(KeyType.HASH), k -> k.attributeName(Items.PK)
-                                .keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))));
+                .attributeDefinitions(string(Items.PK), string(Items.SK))
+                .keySchema(key(Items.PK, KeyType.HASH), key(Items.SK, KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName(settings.index())
+                        .keySchema(key(Items.SK, KeyType.HASH), key(Items.PK, KeyType.RANGE))
+                        .projection(Projection.builder()
+                                .projectionType(ProjectionType.ALL)
+                                .build())
+                        .build()));
         dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
         dynamoDb.updateTimeToLive(b -> b.tableName(table)
                 .timeToLiveSpecification(t -> t.attributeName(Items.TTL).enabled(true)));
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 }
