@@ -232,6 +232,25 @@ public final class ConnectionRegistry {
         return nodes().stream().filter(n -> !n.aliveAt(now)).toList();
     }
 
+    /**
+     * Cleans up after every node whose lease ran out: deregisters each of its connections (see {@link
+     * #deregister}) and forgets the node. Any number of surviving nodes may sweep at once: presence changes are
+     * conditional, so each user's OFFLINE is reported by exactly one of them. Calls: one Query on the nodes
+     * partition, one Query per dead node, then per connection what {@link #deregister} costs.
+     *
+     * @return the presence changes the sweep caused, for the caller to publish
+     */
+    public List<PresenceChange> sweepDeadNodes() {
+        var changes = new ArrayList<PresenceChange>();
+        for (var node : deadNodes()) {
+            for (var target : connectionsOfNode(node.id())) {
+                deregister(target.connectionId()).ifPresent(changes::add);
+            }
+            forgetNode(node.id());
+        }
+        return changes;
+    }
+
     /** Forgets a node once its connections are cleaned up: one DeleteItem. */
     public void forgetNode(String nodeId) {
         call(

@@ -1,13 +1,17 @@
 package dev.switchboard.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -219,5 +223,42 @@ class ConnectionRegistryIT {
         assertThat(node.leaseUntil()).isEqualTo(fixture.clock.instant().plus(fixture.settings.nodeLease()));
         fixture.clock.advance(fixture.settings.nodeLease().minus(Duration.ofMillis(1)));
         assertThat(registry.liveNodes()).extracting(Node::id).containsExactly("n1");
+    }
+
+    @Test
+    void twoSurvivorsSweepingADeadNodeAtOnceReportEachOfflineOnce() throws Exception {
+        var doomed = fixture.node();
+        doomed.heartbeat("n1", "http://n1:8081");
+        var users = IntStream.range(0, 20).mapToObj(i -> "user" + i).toList();
+        for (var user : users) {
+            doomed.register(fixture.connection("c-" + user, user, "n1"));
+        }
+        fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
+
+        var one = CompletableFuture.supplyAsync(() -> fixture.node().sweepDeadNodes());
+        var two = CompletableFuture.supplyAsync(() -> fixture.node().sweepDeadNodes());
+        var changes = new ArrayList<>(one.get(60, TimeUnit.SECONDS));
+        changes.addAll(two.get(60, TimeUnit.SECONDS));
+
+        assertThat(changes).extracting(PresenceChange::userId).containsExactlyInAnyOrderElementsOf(users);
+        assertThat(changes).extracting(PresenceChange::status).containsOnly(PresenceChange.Status.OFFLINE);
+        assertThat(registry.deadNodes()).isEmpty();
+        assertThat(fixture.tableItems())
+                .allSatisfy(item -> assertThat(item.get(Items.SK).s()).doesNotStartWith("conn#"));
+    }
+
+    @Test
+    void aFailureSurfacesAsARegistryExceptionNamingTheOperationAndTable(Emulators emulators) {
+        var missing =
+                new ConnectionRegistry(emulators.dynamoDbClient(), RegistrySettings.of("no-such-table"), fixture.clock);
+
+        assertThatThrownBy(() -> missing.subscribersOf("room"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("subscribersOf")
+                .hasMessageContaining("no-such-table");
+        assertThatThrownBy(() -> missing.register(fixture.connection("c1", "alice", "n1")))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("register")
+                .hasMessageContaining("no-such-table");
     }
 }
