@@ -1,0 +1,70 @@
+package dev.switchboard.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the benchmarks and prints one summary table with each "ours" beside its "reference" and their ratio.
+ * {@code bin/bench} runs the full suite; {@code --smoke} runs every benchmark for a moment, in process, so the
+ * tests can keep them from rotting.
+ */
+public final class Benchmarks {
+    private Benchmarks() {}
+
+    public static void main(String[] args) throws RunnerException {
+        var smoke = List.of(args).contains("--smoke");
+        var results = run(smoke);
+        System.out.println();
+        System.out.println(summary(results));
+    }
+
+    /** Runs every benchmark: full (a fork, 3 warm-ups and 5 measurements of 2 s) or smoke (in process, 0.2 s). */
+    public static Collection<RunResult> run(boolean smoke) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder().include(TokenVerificationBenchmark.class.getName());
+        options = smoke
+                ? options.forks(0)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.milliseconds(100))
+                        .measurementIterations(1)
+                        .measurementTime(TimeValue.milliseconds(200))
+                : options.forks(1)
+                        .jvmArgsAppend("-Xmx1g")
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(2))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(2));
+        return new Runner(options.build()).run();
+    }
+
+    /** One line per benchmark pair: ours, the reference, ours / reference. */
+    public static String summary(Collection<RunResult> results) {
+        Map<String, Double> scores = new TreeMap<>();
+        for (var result : results) {
+            var name = result.getParams().getBenchmark();
+            scores.put(
+                    name.substring(name.lastIndexOf('.') + 1),
+                    result.getPrimaryResult().getScore());
+        }
+        var lines = new ArrayList<String>();
+        lines.add(String.format(Locale.ROOT, "%-16s %14s %14s %8s", "benchmark", "ours (ops/s)", "reference", "ratio"));
+        scores.forEach((name, score) -> {
+            if (name.endsWith("Ours")) {
+                var pair = name.substring(0, name.length() - "Ours".length());
+                var reference = scores.getOrDefault(pair + "Reference", Double.NaN);
+                lines.add(String.format(
+                        Locale.ROOT, "%-16s %14.0f %14.0f %8.2f", pair, score, reference, score / reference));
+            }
+        });
+        return String.join(System.lineSeparator(), lines);
+    }
+}
