@@ -1,0 +1,54 @@
+package dev.switchboard.authorizer.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LambdaSettingsTest {
+    @Test
+    void eachEnvironmentNameReachesItsSetting() {
+        var settings = LambdaSettings.fromEnvironment(Map.of(
+                "AUTH_JWKS_URI", "https://issuer.example.com/jwks.json",
+                "AUTH_AUDIENCES", "web, mobile",
+                "AUTH_ISSUER", "https://issuer.example.com/",
+                "AUTH_VERIFY_EXPIRATION", "false",
+                "AUTH_USER_CLAIM", "email",
+                "AUTH_CONTEXT_CLAIMS", "email,role",
+                "AUTH_POLICY_RESOURCES", "arn:a, arn:b"));
+
+        assertThat(settings.auth().jwksUri()).contains(URI.create("https://issuer.example.com/jwks.json"));
+        assertThat(settings.auth().audiences()).containsExactly("web", "mobile");
+        assertThat(settings.auth().issuer()).contains("https://issuer.example.com/");
+        assertThat(settings.auth().verifyExpiration()).isFalse();
+        assertThat(settings.auth().userClaim()).isEqualTo("email");
+        assertThat(settings.contextClaims()).containsExactly("email", "role");
+        assertThat(settings.policyResources()).containsExactly("arn:a", "arn:b");
+    }
+
+    @Test
+    void theDefaultsArePinned() {
+        var settings = LambdaSettings.fromEnvironment(Map.of("AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!"));
+
+        assertThat(settings.auth().hmacSecret()).isPresent();
+        assertThat(settings.auth().audiences()).isEmpty();
+        assertThat(settings.auth().issuer()).isEqualTo(Optional.empty());
+        assertThat(settings.auth().verifyExpiration()).isTrue();
+        assertThat(settings.auth().userClaim()).isEqualTo("sub");
+        assertThat(settings.contextClaims()).isEqualTo(List.of());
+        assertThat(settings.policyResources()).isEqualTo(List.of());
+    }
+
+    @Test
+    void bothKeySourcesAtOnceAreRefused() {
+        assertThatThrownBy(() -> LambdaSettings.fromEnvironment(Map.of(
+                        "AUTH_JWKS_URI", "https://issuer.example.com/jwks.json",
+                        "AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not both");
+    }
+}
