@@ -1,0 +1,310 @@
+package dev.switchboard.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.hub.ClientConnection;
+import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.hub.RateLimit;
+import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.outputs.OutputException;
+import dev.switchboard.app.outputs.Outputs;
+import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.ErrorCode;
+import dev.switchboard.app.protocol.Frame;
+import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.authorizer.Principal;
+import dev.switchboard.registry.Connection;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistryException;
+import io.helidon.websocket.WsSession;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * What the gateway does with a connection: opens it (registry, presence), handles each frame of both dialects,
+ * relays topic publishes to the subscribers on this node, and closes it (registry, presence). Thread-safe: each
+ * connection's frames arrive on that connection's own virtual thread.
+ */
+public final class Gateway {
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private final GatewaySettings settings;
+    private final ConnectionRegistry registry;
+    private final LocalConnections hub;
+    private final Outputs outputs;
+    private final GatewayMetrics metrics;
+    private final ObjectMapper json;
+    private final FrameParser parser;
+    private final Clock clock;
+
+    public Gateway(
+            GatewaySettings settings,
+            ConnectionRegistry registry,
+            LocalConnections hub,
+            Outputs outputs,
+            GatewayMetrics metrics,
+            ObjectMapper json,
+            Clock clock) {
+        this.settings = settings;
+        this.registry = registry;
+        this.hub = hub;
+        this.outputs = outputs;
+        this.metrics = metrics;
+        this.json = json;
+        this.clock = clock;
+        this.parser = new FrameParser(json, settings.maxFrameBytes(), settings.maxTopicLength());
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public LocalConnections hub() {
+        return hub;
+    }
+
+    /**
+     * Registers a new connection (registry, then the hub) and reports ONLINE on the user's first.
+     *
+     * @throws RegistryException when the registry cannot record it; the caller closes the socket
+     */
+    public ClientConnection open(WsSession session, Principal principal, String sourceIp, String userAgent) {
+        var claims = new LinkedHashMap<String, String>();
+        for (var claim : settings.keptClaims()) {
+            var value = principal.claims().get(claim);
+            if (value != null) {
+                claims.put(claim, String.valueOf(value));
+            }
+        }
+        var record = new Connection(
+                newId(),
+                principal.userId(),
+                settings.nodeId(),
+                settings.managementUrl().toString(),
+                clock.instant(),
+                claims);
+        var connection = new ClientConnection(
+                session, record, sourceIp, userAgent, new RateLimit(settings.ratePerSecond(), settings.rateBurst()));
+        registry.register(record).ifPresent(change -> outputs.presence(change, record.id()));
+        hub.add(connection);
+        LOG.log(
+                Level.INFO,
+                "connection opened connectionId={0} userId={1} sourceIp={2}",
+                record.id(),
+                record.userId(),
+                sourceIp);
+        return connection;
+    }
+
+    /** Handles one text frame. Never throws. */
+    public void onText(ClientConnection connection, String text) {
+        try {
+            connection.touch();
+            if (!connection.rate().tryAcquire()) {
+                rateLimited(connection);
+                return;
+            }
+            handle(connection, parser.parse(text));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "frame failed connectionId=" + connection.id(), e);
+            error(connection, ErrorCode.INTERNAL, "the frame could not be handled");
+        }
+    }
+
+    /** A binary frame: neither dialect has them. */
+    public void onBinary(ClientConnection connection) {
+        metrics.frameIn("binary");
+        error(connection, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames");
+    }
+
+    /** A frame larger than the limit, refused before parsing. */
+    public void onTooLarge(ClientConnection connection) {
+        metrics.frameIn("too_large");
+        error(connection, ErrorCode.FRAME_TOO_LARGE, "frames are limited to " + settings.maxFrameBytes() + " bytes");
+    }
+
+    /** Forgets a closed connection (hub, registry) and reports OFFLINE on the user's last. Never throws. */
+    public void closed(ClientConnection connection, int status) {
+        connection.closed();
+        hub.remove(connection);
+        try {
+            registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "deregister failed connectionId={0}: {1}", connection.id(), e.getMessage());
+        }
+        LOG.log(
+                Level.INFO,
+                "connection closed connectionId={0} userId={1} code={2}",
+                connection.id(),
+                connection.userId(),
+                status);
+    }
+
+    private void handle(ClientConnection connection, Frame frame) {
+        switch (frame) {
+            case Frame.Ping ping -> {
+                metrics.frameIn("ping");
+                reply(
+                        connection,
+                        "pong",
+                        json.createObjectNode()
+                                .put("type", "pong")
+                                .put("statusCode", 200)
+                                .put("connectionId", connection.id()));
+            }
+            case Frame.Send send -> {
+                metrics.frameIn("send");
+                output(connection, "sqs", () -> outputs.send(connection.userId(), connection.id(), send.message()));
+            }
+            case Frame.Publish publish -> {
+                metrics.frameIn("publish");
+                output(
+                        connection,
+                        "sns",
+                        () -> outputs.publish(connection.userId(), connection.id(), publish.message()));
+            }
+            case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics());
+            case Frame.Unsubscribe unsubscribe -> {
+                metrics.frameIn("unsubscribe");
+                hub.unsubscribe(connection, unsubscribe.topics());
+                try {
+                    registry.unsubscribe(connection.id(), unsubscribe.topics());
+                } catch (RegistryException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "unsubscribe not recorded connectionId={0}: {1}",
+                            connection.id(),
+                            e.getMessage());
+                }
+            }
+            case Frame.TopicPublish publish -> {
+                metrics.frameIn("topic_publish");
+                relay(publish.topic(), publish.frame());
+            }
+            case Frame.TopicPing ping -> {
+                metrics.frameIn("topic_ping");
+                reply(connection, "pong", json.createObjectNode().put("type", "pong"));
+            }
+            case Frame.Invalid invalid -> {
+                metrics.frameIn("invalid");
+                error(connection, invalid.code(), invalid.message());
+            }
+        }
+    }
+
+    private void subscribe(ClientConnection connection, List<String> topics) {
+        metrics.frameIn("subscribe");
+        var fresh = topics.stream()
+                .distinct()
+                .filter(t -> !hub.subscribersOf(t).contains(connection))
+                .count();
+        if (connection.topicCount() + fresh > settings.maxTopics()) {
+            error(
+                    connection,
+                    ErrorCode.TOO_MANY_TOPICS,
+                    "a connection may subscribe to at most " + settings.maxTopics()
+                            + " topics; none of these was subscribed");
+            return;
+        }
+        var added = hub.subscribe(connection, topics);
+        if (added.isEmpty()) {
+            return;
+        }
+        try {
+            registry.subscribe(connection.record(), added);
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());
+            error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
+        }
+    }
+
+    /** y-webrtc's publish: the whole frame plus {@code clients} to every subscriber, the sender included. */
+    private void relay(String topic, ObjectNode frame) {
+        var subscribers = hub.subscribersOf(topic);
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        frame.put("clients", subscribers.size());
+        var text = frame.toString();
+        for (var subscriber : subscribers) {
+            if (subscriber.send(text)) {
+                metrics.frameOut("topic_publish");
+            }
+        }
+    }
+
+    private interface OutputCall {
+        void run() throws OutputException;
+    }
+
+    private void output(ClientConnection connection, String output, OutputCall call) {
+        try {
+            call.run();
+        } catch (OutputException e) {
+            metrics.outputFailure(output);
+            LOG.log(
+                    Level.WARNING,
+                    "output failed connectionId={0} output={1}: {2}",
+                    connection.id(),
+                    output,
+                    e.getMessage());
+            error(
+                    connection,
+                    e.configured() ? ErrorCode.OUTPUT_FAILED : ErrorCode.OUTPUT_NOT_CONFIGURED,
+                    e.getMessage());
+        }
+    }
+
+    private void rateLimited(ClientConnection connection) {
+        var refused = connection.rate().refusedInARow();
+        if (refused >= settings.abuseThreshold()) {
+            LOG.log(
+                    Level.WARNING,
+                    "closing abusive connection connectionId={0} refusedInARow={1}",
+                    connection.id(),
+                    refused);
+            connection.close(CloseCode.POLICY_VIOLATION, "rate limit exceeded");
+            return;
+        }
+        if (refused == 1 || refused % 100 == 0) {
+            error(
+                    connection,
+                    ErrorCode.RATE_LIMITED,
+                    "more than " + (int) settings.ratePerSecond() + " frames a second; frames are being dropped");
+        } else {
+            metrics.error(ErrorCode.RATE_LIMITED);
+        }
+    }
+
+    private void error(ClientConnection connection, ErrorCode code, String message) {
+        metrics.error(code);
+        reply(
+                connection,
+                "error",
+                json.createObjectNode()
+                        .put("type", "error")
+                        .put("code", code.wireName())
+                        .put("message", message));
+    }
+
+    private void reply(ClientConnection connection, String kind, ObjectNode frame) {
+        if (connection.send(frame.toString())) {
+            metrics.frameOut(kind);
+        }
+    }
+
+    private static String newId() {
+        var bytes = new byte[16];
+        IDS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

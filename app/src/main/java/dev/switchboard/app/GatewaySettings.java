@@ -1,0 +1,188 @@
+package dev.switchboard.app;
+
+import dev.switchboard.app.outputs.Outputs.PresenceTarget;
+import dev.switchboard.authorizer.AuthSettings;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The gateway's settings, read from {@code application.yaml} and the environment (Helidon's mapping: {@code
+ * SERVER_PORT} reaches {@code server.port}), validated at start: a bad value names its key.
+ *
+ * @param managementUrl the internal URL advertised in every connection record, where other nodes and pushers
+ *     reach this node's Management API
+ */
+public record GatewaySettings(
+        String host,
+        int port,
+        String managementHost,
+        int managementPort,
+        URI managementUrl,
+        String nodeId,
+        AuthSettings auth,
+        String table,
+        String index,
+        List<String> keptClaims,
+        Optional<String> messagesQueueUrl,
+        Optional<String> messagesTopicArn,
+        PresenceTarget presenceTarget,
+        String source,
+        int maxFrameBytes,
+        int maxTopics,
+        int maxTopicLength,
+        double ratePerSecond,
+        double rateBurst,
+        int abuseThreshold,
+        Duration pingInterval,
+        Duration heartbeatInterval) {
+
+    public static GatewaySettings from(Config config) {
+        var managementPort = integer(config, "management.port", 0, 65_535);
+        var nodeId =
+                optional(config, "node.id").orElseGet(() -> UUID.randomUUID().toString());
+        var managementUrl = optional(config, "management.url")
+                .map(url -> uri(url, "management.url"))
+                .orElseGet(() -> URI.create("http://" + localAddress() + ":" + managementPort));
+        return new GatewaySettings(
+                text(config, "server.host"),
+                integer(config, "server.port", 0, 65_535),
+                text(config, "management.host"),
+                managementPort,
+                managementUrl,
+                nodeId,
+                auth(config),
+                text(config, "connections.table"),
+                text(config, "connections.index"),
+                list(optional(config, "connections.claims").orElse("")),
+                optional(config, "messages.queue.url"),
+                optional(config, "messages.topic.arn"),
+                read(
+                        config,
+                        "presence.target",
+                        node -> PresenceTarget.valueOf(
+                                node.asString().get().trim().toUpperCase(Locale.ROOT))),
+                text(config, "outputs.source"),
+                integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
+                integer(config, "limits.topics", 1, 100_000),
+                integer(config, "limits.topic.length", 1, 65_536),
+                read(config, "limits.rate", node -> node.asDouble().get()),
+                read(config, "limits.burst", node -> node.asDouble().get()),
+                integer(config, "limits.abuse", 1, 1_000_000),
+                duration(config, "liveness.ping"),
+                duration(config, "node.heartbeat"));
+    }
+
+    /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
+    public GatewaySettings withPorts(int publicPort, int internalPort, URI url) {
+        return new GatewaySettings(
+                host,
+                publicPort,
+                managementHost,
+                internalPort,
+                url,
+                nodeId,
+                auth,
+                table,
+                index,
+                keptClaims,
+                messagesQueueUrl,
+                messagesTopicArn,
+                presenceTarget,
+                source,
+                maxFrameBytes,
+                maxTopics,
+                maxTopicLength,
+                ratePerSecond,
+                rateBurst,
+                abuseThreshold,
+                pingInterval,
+                heartbeatInterval);
+    }
+
+    private static AuthSettings auth(Config config) {
+        var audiences = list(optional(config, "auth.audiences").orElse(""));
+        var issuer = optional(config, "auth.issuer");
+        var jwks = optional(config, "auth.jwks.uri");
+        var secret = optional(config, "auth.hmac.secret");
+        try {
+            if (jwks.isPresent() && secret.isPresent()) {
+                throw new IllegalArgumentException("set auth.jwks.uri or auth.hmac.secret, not both");
+            }
+            var auth = jwks.map(uri -> AuthSettings.jwks(uri(uri, "auth.jwks.uri"), audiences, issuer))
+                    .or(() -> secret.map(s -> AuthSettings.hmac(s, audiences, issuer)))
+                    .orElseThrow(
+                            () -> new IllegalArgumentException(
+                                    "set auth.jwks.uri (AUTH_JWKS_URI), or auth.hmac.secret (AUTH_HMAC_SECRET) for development"));
+            auth = auth.withVerifyExpiration(read(
+                    config, "auth.verify.expiration", node -> node.asBoolean().get()));
+            return auth.withUserClaim(text(config, "auth.user.claim"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("config auth: " + e.getMessage(), e);
+        }
+    }
+
+    private static String localAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    private static URI uri(String value, String key) {
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("config key " + key + " is not a URI: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private static String text(Config config, String key) {
+        return optional(config, key).orElseThrow(() -> new IllegalStateException("config key " + key + " is missing"));
+    }
+
+    private static Optional<String> optional(Config config, String key) {
+        return read(
+                config,
+                key,
+                node -> node.asString().asOptional().map(String::trim).filter(v -> !v.isEmpty()));
+    }
+
+    private static int integer(Config config, String key, int min, int max) {
+        int value = read(config, key, node -> node.asInt().get());
+        if (value < min || value > max) {
+            throw new IllegalStateException(
+                    "config key " + key + " is " + value + "; it must lie between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static Duration duration(Config config, String key) {
+        return read(config, key, node -> node.as(Duration.class).get());
+    }
+
+    private static <T> T read(Config config, String key, Function<Config, T> reader) {
+        try {
+            return reader.apply(config.get(key));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalStateException("config key " + key + " is missing or invalid: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.app.hub;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The hub: the connections of this node and, per topic, which of them subscribe to it. Thread-safe; a publish
+ * reads it without touching DynamoDB.
+ */
+public final class LocalConnections {
+    private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Set<ClientConnection>> subscribers = new ConcurrentHashMap<>();
+
+    public void add(ClientConnection connection) {
+        connections.put(connection.id(), connection);
+    }
+
+    public Optional<ClientConnection> get(String id) {
+        return Optional.ofNullable(connections.get(id));
+    }
+
+    public Collection<ClientConnection> all() {
+        return List.copyOf(connections.values());
+    }
+
+    public int size() {
+        return connections.size();
+    }
+
+    /** Removes the connection and its subscriptions; returns the topics it had. */
+    public List<String> remove(ClientConnection connection) {
+        connections.remove(connection.id(), connection);
+        var topics = List.copyOf(connection.topics());
+        unsubscribe(connection, topics);
+        return topics;
+    }
+
+    /** Subscribes; returns the topics that were new for this connection. */
+    public List<String> subscribe(ClientConnection connection, List<String> topics) {
+        return topics.stream()
+                .distinct()
+                .filter(topic -> {
+                    if (!connection.topics().add(topic)) {
+                        return false;
+                    }
+                    subscribers
+                            .computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet())
+                            .add(connection);
+                    return true;
+                })
+                .toList();
+    }
+
+    public void unsubscribe(ClientConnection connection, List<String> topics) {
+        for (var topic : topics) {
+            connection.topics().remove(topic);
+            subscribers.computeIfPresent(topic, (t, set) -> {
+                set.remove(connection);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    /** The subscribers of a topic on this node. */
+    public List<ClientConnection> subscribersOf(String topic) {
+        var set = subscribers.get(topic);
+        return set == null ? List.of() : List.copyOf(set);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.app.management;
+
+import dev.switchboard.app.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's metrics, in the Prometheus format on {@code /metrics}: connections, frames in and out by kind,
+ * error frames by code, output failures by output, handshake refusals by reason.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public GatewayMetrics(Supplier<Number> connections) {
+        Gauge.builder("switchboard_connections", connections)
+                .description("open WebSocket connections on this node")
+                .register(registry);
+    }
+
+    public void frameIn(String kind) {
+        counter("switchboard_frames_in", "kind", kind).increment();
+    }
+
+    public void frameOut(String kind) {
+        counter("switchboard_frames_out", "kind", kind).increment();
+    }
+
+    public void error(ErrorCode code) {
+        counter("switchboard_errors", "code", code.wireName()).increment();
+    }
+
+    public void outputFailure(String output) {
+        counter("switchboard_output_failures", "output", output).increment();
+    }
+
+    public void handshakeRefused(String reason) {
+        counter("switchboard_handshake_refusals", "reason", reason).increment();
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return Counter.builder(name).tag(tag, value).register(registry);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.switchboard.app.management;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.hub.ClientConnection;
+import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.protocol.CloseCode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
+ * speaks it ({@code POST|GET|DELETE /@connections/{id}}, 410 {@code GoneException} for a connection not on this
+ * node), {@code /health} ({@code /live}, {@code /ready}) and {@code /metrics} (Prometheus).
+ */
+public final class ManagementApi {
+    private static final String ERROR_TYPE = "x-amzn-ErrorType";
+
+    private final LocalConnections hub;
+    private final GatewayMetrics metrics;
+    private final int maxFrameBytes;
+    private final BooleanSupplier ready;
+    private final ObjectMapper json;
+
+    public ManagementApi(
+            LocalConnections hub, GatewayMetrics metrics, int maxFrameBytes, BooleanSupplier ready, ObjectMapper json) {
+        this.hub = hub;
+        this.metrics = metrics;
+        this.maxFrameBytes = maxFrameBytes;
+        this.ready = ready;
+        this.json = json;
+    }
+
+    public void routing(HttpRouting.Builder routing) {
+        routing.post("/@connections/{id}", this::post)
+                .get("/@connections/{id}", this::get)
+                .delete("/@connections/{id}", this::delete)
+                .get("/health", this::readiness)
+                .get("/health/ready", this::readiness)
+                .get("/health/live", (req, res) -> health(res, true))
+                .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
+                        .send(metrics.scrape()));
+    }
+
+    /** Delivers the body as one text frame. */
+    private void post(ServerRequest request, ServerResponse response) {
+        var connection = connection(request);
+        if (connection.isEmpty()) {
+            gone(response);
+            return;
+        }
+        var body = request.content().as(byte[].class);
+        if (body.length > maxFrameBytes) {
+            error(
+                    response,
+                    Status.create(413),
+                    "PayloadTooLargeException",
+                    "the frame limit is " + maxFrameBytes + " bytes");
+            return;
+        }
+        if (connection.get().send(new String(body, StandardCharsets.UTF_8))) {
+            metrics.frameOut("management");
+            response.status(Status.OK_200).send();
+        } else {
+            gone(response);
+        }
+    }
+
+    private void get(ServerRequest request, ServerResponse response) {
+        var connection = connection(request);
+        if (connection.isEmpty()) {
+            gone(response);
+            return;
+        }
+        var c = connection.get();
+        var body = json.createObjectNode()
+                .put(
+                        "connectedAt",
+                        DateTimeFormatter.ISO_INSTANT.format(c.record().connectedAt()))
+                .put("lastActiveAt", DateTimeFormatter.ISO_INSTANT.format(c.lastActiveAt()));
+        body.putObject("identity").put("sourceIp", c.sourceIp()).put("userAgent", c.userAgent());
+        response.header(HeaderNames.CONTENT_TYPE, "application/json").send(body.toString());
+    }
+
+    private void delete(ServerRequest request, ServerResponse response) {
+        var connection = connection(request);
+        if (connection.isEmpty()) {
+            gone(response);
+            return;
+        }
+        connection.get().close(CloseCode.NORMAL, "closed by the Management API");
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private Optional<ClientConnection> connection(ServerRequest request) {
+        return hub.get(request.path().pathParameters().get("id")).filter(ClientConnection::isOpen);
+    }
+
+    private void readiness(ServerRequest request, ServerResponse response) {
+        health(response, ready.getAsBoolean());
+    }
+
+    private void health(ServerResponse response, boolean up) {
+        response.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(json.createObjectNode().put("status", up ? "UP" : "DOWN").toString());
+    }
+
+    private void gone(ServerResponse response) {
+        error(response, Status.GONE_410, "GoneException", "the connection is not on this node");
+    }
+
+    private void error(ServerResponse response, Status status, String type, String message) {
+        response.status(status)
+                .header(ERROR_TYPE, type)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(json.createObjectNode().put("message", message).toString());
+    }
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.app.outputs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.registry.PresenceChange;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Sends to the backends, SUMU's way: the body is the client's {@code message} (a string as is, anything else as
+ * JSON) and the attributes are {@code user_id}, {@code connection_id}, {@code timestamp} (epoch ms) and
+ * {@code source}. Presence events {@code {"type":"presence","message":{…}}} go to the messages topic, the queue, or
+ * nowhere. Thread-safe; the calls block (each connection runs on its own virtual thread).
+ */
+public final class Outputs {
+    /** Where presence events go ({@code PRESENCE_TARGET}). */
+    public enum PresenceTarget {
+        TOPIC,
+        QUEUE,
+        NONE
+    }
+
+    private static final System.Logger LOG = System.getLogger(Outputs.class.getName());
+
+    private final SqsClient sqs;
+    private final SnsClient sns;
+    private final Optional<String> queueUrl;
+    private final Optional<String> topicArn;
+    private final PresenceTarget presenceTarget;
+    private final String source;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Outputs(
+            SqsClient sqs,
+            SnsClient sns,
+            Optional<String> queueUrl,
+            Optional<String> topicArn,
+            PresenceTarget presenceTarget,
+            String source,
+            ObjectMapper json,
+            Clock clock) {
+        this.sqs = sqs;
+        this.sns = sns;
+        this.queueUrl = queueUrl;
+        this.topicArn = topicArn;
+        this.presenceTarget = presenceTarget;
+        this.source = source;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** SendMessage to the messages queue. */
+    public void send(String userId, String connectionId, JsonNode message) throws OutputException {
+        var url = queueUrl.orElseThrow(
+                () -> new OutputException("no messages queue configured (MESSAGES_QUEUE_URL)", false, null));
+        try {
+            sqs.sendMessage(b ->
+                    b.queueUrl(url).messageBody(body(message)).messageAttributes(sqsAttributes(userId, connectionId)));
+        } catch (SdkException e) {
+            throw new OutputException("the messages queue refused the message: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Publish to the messages topic. */
+    public void publish(String userId, String connectionId, JsonNode message) throws OutputException {
+        var arn = topicArn.orElseThrow(
+                () -> new OutputException("no messages topic configured (MESSAGES_TOPIC_ARN)", false, null));
+        try {
+            sns.publish(
+                    b -> b.topicArn(arn).message(body(message)).messageAttributes(snsAttributes(userId, connectionId)));
+        } catch (SdkException e) {
+            throw new OutputException("the messages topic refused the message: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Sends a presence change to the configured target; a failure is logged (there is no client to tell). */
+    public void presence(PresenceChange change, String connectionId) {
+        if (presenceTarget == PresenceTarget.NONE) {
+            return;
+        }
+        var event = json.createObjectNode().put("type", "presence");
+        event.putObject("message")
+                .put("user_id", change.userId())
+                .put("status", change.status().name())
+                .put("version", change.version())
+                .put("timestamp", clock.millis());
+        try {
+            if (presenceTarget == PresenceTarget.TOPIC) {
+                publish(change.userId(), connectionId, event);
+            } else {
+                send(change.userId(), connectionId, event);
+            }
+        } catch (OutputException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "presence event not sent userId={0} status={1}: {2}",
+                    change.userId(),
+                    change.status(),
+                    e.getMessage());
+        }
+    }
+
+    private String body(JsonNode message) {
+        return message.isTextual() ? message.asText() : message.toString();
+    }
+
+    private Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> sqsAttributes(
+            String userId, String connectionId) {
+        return Map.of(
+                "user_id", sqsString(userId),
+                "connection_id", sqsString(connectionId),
+                "timestamp",
+                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                .dataType("Number")
+                                .stringValue(Long.toString(clock.millis()))
+                                .build(),
+                "source", sqsString(source));
+    }
+
+    private static software.amazon.awssdk.services.sqs.model.MessageAttributeValue sqsString(String value) {
+        return software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
+    }
+
+    private Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> snsAttributes(
+            String userId, String connectionId) {
+        return Map.of(
+                "user_id", snsString(userId),
+                "connection_id", snsString(connectionId),
+                "timestamp",
+                        software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
+                                .dataType("Number")
+                                .stringValue(Long.toString(clock.millis()))
+                                .build(),
+                "source", snsString(source));
+    }
+
+    private static software.amazon.awssdk.services.sns.model.MessageAttributeValue snsString(String value) {
+        return software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.switchboard.app.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** A client frame, parsed: one of the two dialects' verbs, or {@link Invalid} with the error to answer. */
+public sealed interface Frame {
+    /** SUMU {@code {"action":"ping"}}. */
+    record Ping() implements Frame {}
+
+    /** SUMU {@code {"action":"send","message":…}}: to the messages queue. */
+    record Send(JsonNode message) implements Frame {}
+
+    /** SUMU {@code {"action":"publish","message":…}}: to the messages topic. */
+    record Publish(JsonNode message) implements Frame {}
+
+    /** y-webrtc {@code {"type":"subscribe","topics":[…]}}. */
+    record Subscribe(List<String> topics) implements Frame {}
+
+    /** y-webrtc {@code {"type":"unsubscribe","topics":[…]}}. */
+    record Unsubscribe(List<String> topics) implements Frame {}
+
+    /** y-webrtc {@code {"type":"publish","topic":"t",…}}: the whole frame goes to every subscriber of the topic. */
+    record TopicPublish(String topic, ObjectNode frame) implements Frame {}
+
+    /** y-webrtc {@code {"type":"ping"}}. */
+    record TopicPing() implements Frame {}
+
+    /** Not a frame we take; {@code code} and {@code message} are what the client is told. */
+    record Invalid(ErrorCode code, String message) implements Frame {}
+}

@@ -1,0 +1,116 @@
+package dev.switchboard.app.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+
+/**
+ * Parses text frames of both dialects: a frame with {@code action} is SUMU's, one with {@code type} y-webrtc's.
+ * Never throws: anything it cannot take is an {@link Frame.Invalid}. Thread-safe.
+ */
+public final class FrameParser {
+    private final ObjectMapper json;
+    private final int maxFrameBytes;
+    private final int maxTopicLength;
+
+    public FrameParser(ObjectMapper json, int maxFrameBytes, int maxTopicLength) {
+        this.json = json;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxTopicLength = maxTopicLength;
+    }
+
+    public Frame parse(String text) {
+        if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
+            return new Frame.Invalid(ErrorCode.FRAME_TOO_LARGE, "frames are limited to " + maxFrameBytes + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return new Frame.Invalid(ErrorCode.INVALID_JSON, "not JSON: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode frame)) {
+            return new Frame.Invalid(ErrorCode.INVALID_JSON, "a frame is a JSON object");
+        }
+        if (frame.has("action")) {
+            return sumu(frame);
+        }
+        if (frame.has("type")) {
+            return webrtc(frame);
+        }
+        return new Frame.Invalid(ErrorCode.MISSING_VERB, "a frame needs an \"action\" (SUMU) or a \"type\" (y-webrtc)");
+    }
+
+    private static Frame sumu(ObjectNode frame) {
+        var action = frame.get("action");
+        if (!action.isTextual()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"action\" must be a string");
+        }
+        return switch (action.asText()) {
+            case "ping" -> new Frame.Ping();
+            case "send", "publish" -> {
+                var message = frame.get("message");
+                if (message == null || message.isNull()) {
+                    yield new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"" + action.asText() + "\" needs a \"message\"");
+                }
+                yield "send".equals(action.asText()) ? new Frame.Send(message) : new Frame.Publish(message);
+            }
+            default ->
+                new Frame.Invalid(
+                        ErrorCode.UNKNOWN_ACTION,
+                        "unknown action \"" + action.asText() + "\"; the actions are ping, send and publish");
+        };
+    }
+
+    private Frame webrtc(ObjectNode frame) {
+        var type = frame.get("type");
+        if (!type.isTextual()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"type\" must be a string");
+        }
+        return switch (type.asText()) {
+            case "subscribe", "unsubscribe" -> topics(frame, "subscribe".equals(type.asText()));
+            case "publish" -> {
+                var topic = frame.get("topic");
+                if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+                    yield new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"publish\" needs a \"topic\" string");
+                }
+                if (topic.asText().length() > maxTopicLength) {
+                    yield tooLong();
+                }
+                yield new Frame.TopicPublish(topic.asText(), frame);
+            }
+            case "ping" -> new Frame.TopicPing();
+            default ->
+                new Frame.Invalid(
+                        ErrorCode.UNKNOWN_TYPE,
+                        "unknown type \"" + type.asText()
+                                + "\"; the types are subscribe, unsubscribe, publish and ping");
+        };
+    }
+
+    private Frame topics(ObjectNode frame, boolean subscribe) {
+        var topics = frame.get("topics");
+        if (topics == null || !topics.isArray()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"topics\" must be an array of strings");
+        }
+        var names = new ArrayList<String>();
+        for (var topic : topics) {
+            if (!topic.isTextual() || topic.asText().isEmpty()) {
+                return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"topics\" must be an array of non-empty strings");
+            }
+            if (topic.asText().length() > maxTopicLength) {
+                return tooLong();
+            }
+            names.add(topic.asText());
+        }
+        return subscribe ? new Frame.Subscribe(names) : new Frame.Unsubscribe(names);
+    }
+
+    private Frame tooLong() {
+        return new Frame.Invalid(
+                ErrorCode.TOPIC_TOO_LONG, "topic names are limited to " + maxTopicLength + " characters");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.app.ws;
+
+import dev.switchboard.app.Gateway;
+import dev.switchboard.app.hub.ClientConnection;
+import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.authorizer.InvalidTokenException;
+import dev.switchboard.authorizer.Principal;
+import dev.switchboard.authorizer.TokenExtractor;
+import dev.switchboard.authorizer.TokenVerifier;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * One connection's listener (Helidon makes one per connection through a Supplier): the handshake checks the token
+ * and answers 401 before any upgrade, which costs no DynamoDB write; then each frame goes to the {@link Gateway}.
+ */
+public final class GatewayListener implements WsListener {
+    private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
+
+    private final Gateway gateway;
+    private final TokenVerifier verifier;
+    private Principal principal;
+    private String userAgent = "";
+    private Optional<String> forwardedFor = Optional.empty();
+    private ClientConnection connection;
+    private final StringBuilder partial = new StringBuilder();
+    private boolean partialTooLarge;
+
+    public GatewayListener(Gateway gateway, TokenVerifier verifier) {
+        this.gateway = gateway;
+        this.verifier = verifier;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        var token = TokenExtractor.extract(
+                prologue.query().first(TokenExtractor.QUERY_PARAMETER).asOptional(),
+                headers.first(HeaderNames.AUTHORIZATION));
+        try {
+            principal = verifier.verify(token.orElse(""));
+        } catch (InvalidTokenException e) {
+            gateway.metrics().handshakeRefused(e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(Level.INFO, "handshake refused reason={0}", e.reason());
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.UNAUTHORIZED_401)
+                    .message("unauthorized: " + e.reason().name().toLowerCase(java.util.Locale.ROOT))
+                    .build();
+        }
+        userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
+        forwardedFor = headers.first(HeaderNames.X_FORWARDED_FOR).map(v -> v.split(",")[0].trim());
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        try {
+            connection = gateway.open(session, principal, sourceIp(session), userAgent);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "connection could not be registered", e);
+            session.close(CloseCode.INTERNAL_ERROR.status(), "could not register the connection");
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (connection == null) {
+            return;
+        }
+        if (last && partial.isEmpty() && !partialTooLarge) {
+            if (text.length() > gateway.settings().maxFrameBytes()) {
+                gateway.onTooLarge(connection);
+            } else {
+                gateway.onText(connection, text);
+            }
+            return;
+        }
+        // A message in fragments: gather it, but never past the limit.
+        if (!partialTooLarge) {
+            partial.append(text);
+            partialTooLarge = partial.length() > gateway.settings().maxFrameBytes();
+            if (partialTooLarge) {
+                partial.setLength(0);
+            }
+        }
+        if (last) {
+            if (partialTooLarge) {
+                gateway.onTooLarge(connection);
+            } else {
+                gateway.onText(connection, partial.toString());
+            }
+            partial.setLength(0);
+            partialTooLarge = false;
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (connection != null && last) {
+            gateway.onBinary(connection);
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.ponged();
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            gateway.closed(connection, status);
+            connection = null;
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.DEBUG, "connection error: " + t.getMessage());
+        if (connection != null) {
+            gateway.closed(connection, CloseCode.INTERNAL_ERROR.status());
+            connection = null;
+        }
+    }
+
+    private String sourceIp(WsSession session) {
+        return forwardedFor.orElseGet(() -> {
+            var address = session.socketContext().remotePeer().address();
+            return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                    ? inet.getAddress().getHostAddress()
+                    : String.valueOf(address);
+        });
+    }
+}

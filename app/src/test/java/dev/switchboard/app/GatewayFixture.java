@@ -1,0 +1,107 @@
+package dev.switchboard.app;
+
+import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.TestNames;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.registry.RegistryTable;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * A gateway node on free loopback ports against the emulators, with a table, a messages queue and a messages topic
+ * of its own (the topic delivers raw into {@link #topicQueueUrl}).
+ */
+final class GatewayFixture implements AutoCloseable {
+    final Emulators emulators;
+    final String table;
+    final String queueUrl;
+    final String topicArn;
+    final String topicQueueUrl;
+    final GatewayServer server;
+    final ConnectionRegistry registry;
+
+    GatewayFixture(Emulators emulators, TestNames names, Map<String, String> overrides) {
+        this.emulators = emulators;
+        this.table = names.unique("connections");
+        var registrySettings = RegistrySettings.of(table);
+        RegistryTable.create(emulators.dynamoDbClient(), registrySettings);
+        this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), registrySettings, Clock.systemUTC());
+        var sqs = emulators.sqsClient();
+        this.queueUrl =
+                sqs.createQueue(b -> b.queueName(names.unique("messages"))).queueUrl();
+        this.topicQueueUrl =
+                sqs.createQueue(b -> b.queueName(names.unique("from-topic"))).queueUrl();
+        this.topicArn = emulators
+                .snsClient()
+                .createTopic(b -> b.name(names.unique("messages")))
+                .topicArn();
+        var topicQueueArn = sqs.getQueueAttributes(
+                        b -> b.queueUrl(topicQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        emulators.snsClient().subscribe(b -> b.topicArn(topicArn)
+                .protocol("sqs")
+                .endpoint(topicQueueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        var env = new HashMap<String, String>();
+        env.put("SERVER_HOST", "127.0.0.1");
+        env.put("SERVER_PORT", "0");
+        env.put("MANAGEMENT_HOST", "127.0.0.1");
+        env.put("MANAGEMENT_PORT", "0");
+        env.put("MANAGEMENT_URL", "http://127.0.0.1:0");
+        env.put("AUTH_JWKS_URI", emulators.issuer().jwksUri().toString());
+        env.put("AUTH_AUDIENCES", "switchboard");
+        env.put("AUTH_ISSUER", emulators.issuer().issuer());
+        env.put("CONNECTIONS_TABLE", table);
+        env.put("MESSAGES_QUEUE_URL", queueUrl);
+        env.put("MESSAGES_TOPIC_ARN", topicArn);
+        env.putAll(overrides);
+        var settings = GatewaySettings.from(config(env));
+        this.server = Main.start(
+                settings,
+                new Main.AwsClients(emulators.dynamoDbClient(), emulators.sqsClient(), emulators.snsClient()));
+    }
+
+    static Config config(Map<String, String> env) {
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(
+                        ConfigSources.create(EnvironmentVariables.expand(env)),
+                        ConfigSources.classpath("application.yaml"))
+                .build();
+    }
+
+    URI ws(String token) {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/ws?authorization=" + token);
+    }
+
+    URI base() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/ws");
+    }
+
+    URI management() {
+        return URI.create("http://127.0.0.1:" + server.managementPort());
+    }
+
+    String token(String user) {
+        var issuer = emulators.issuer();
+        return issuer.sign(issuer.claims(user, "switchboard").build());
+    }
+
+    TestClient connect(String user) {
+        return TestClient.connect(ws(token(user)));
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

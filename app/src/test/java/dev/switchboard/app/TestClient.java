@@ -1,0 +1,116 @@
+package dev.switchboard.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's) that collects the frames it receives. */
+final class TestClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    private final BlockingQueue<String> frames;
+    final CompletableFuture<Integer> closed;
+    private final WebSocket socket;
+
+    private TestClient(WebSocket socket, BlockingQueue<String> frames, CompletableFuture<Integer> closed) {
+        this.socket = socket;
+        this.frames = frames;
+        this.closed = closed;
+    }
+
+    static TestClient connect(URI uri) {
+        return connect(uri, null);
+    }
+
+    static TestClient connect(URI uri, String bearer) {
+        var frames = new LinkedBlockingQueue<String>();
+        var closed = new CompletableFuture<Integer>();
+        var listener = new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    frames.add(text.toString());
+                    text.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        };
+        var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(DEADLINE);
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        return new TestClient(builder.buildAsync(uri, listener).join(), frames, closed);
+    }
+
+    TestClient send(String text) {
+        socket.sendText(text, true).join();
+        return this;
+    }
+
+    TestClient sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        return this;
+    }
+
+    /** The next frame, as JSON; fails when none arrives before the deadline. */
+    JsonNode next() throws Exception {
+        var frame = frames.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        if (frame == null) {
+            throw new AssertionError("no frame within " + DEADLINE);
+        }
+        return JSON.readTree(frame);
+    }
+
+    /** The next frame of a type, skipping others. */
+    JsonNode next(String type) throws Exception {
+        while (true) {
+            var frame = next();
+            if (type.equals(frame.path("type").asText())) {
+                return frame;
+            }
+        }
+    }
+
+    /** Whether a frame arrives within a short time (for asserting that none does). */
+    boolean receivesWithin(Duration duration) throws InterruptedException {
+        return frames.poll(duration.toMillis(), TimeUnit.MILLISECONDS) != null;
+    }
+
+    /** A SUMU ping answered proves the connection is up and served. */
+    String pingForConnectionId() throws Exception {
+        send("{\"action\":\"ping\"}");
+        return next("pong").path("connectionId").asText();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+    }
+}
