@@ -1,0 +1,97 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.app.outputs.Outputs.PresenceTarget;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GatewaySettingsTest {
+    private static final Map<String, String> MINIMAL = Map.of("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json");
+
+    @Test
+    void everyDefaultIsPinned() {
+        var settings = GatewaySettings.from(GatewayFixture.config(MINIMAL));
+
+        assertThat(settings.host()).isEqualTo("0.0.0.0");
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.managementHost()).isEqualTo("0.0.0.0");
+        assertThat(settings.managementPort()).isEqualTo(8081);
+        assertThat(settings.managementUrl().getPort()).isEqualTo(8081);
+        assertThat(settings.nodeId()).isNotBlank();
+        assertThat(settings.auth().audiences()).isEmpty();
+        assertThat(settings.auth().verifyExpiration()).isTrue();
+        assertThat(settings.auth().userClaim()).isEqualTo("sub");
+        assertThat(settings.table()).isEqualTo("switchboard-connections");
+        assertThat(settings.index()).isEqualTo("sk-index");
+        assertThat(settings.keptClaims()).isEmpty();
+        assertThat(settings.messagesQueueUrl()).isEmpty();
+        assertThat(settings.messagesTopicArn()).isEmpty();
+        assertThat(settings.presenceTarget()).isEqualTo(PresenceTarget.TOPIC);
+        assertThat(settings.source()).isEqualTo("switchboard");
+        assertThat(settings.maxFrameBytes()).isEqualTo(131_072);
+        assertThat(settings.maxTopics()).isEqualTo(100);
+        assertThat(settings.maxTopicLength()).isEqualTo(256);
+        assertThat(settings.ratePerSecond()).isEqualTo(50);
+        assertThat(settings.rateBurst()).isEqualTo(100);
+        assertThat(settings.abuseThreshold()).isEqualTo(500);
+        assertThat(settings.pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void eachOperatorEnvironmentNameReachesItsKey() {
+        var settings = GatewaySettings.from(GatewayFixture.config(Map.ofEntries(
+                Map.entry("SERVER_PORT", "9000"),
+                Map.entry("MANAGEMENT_PORT", "9001"),
+                Map.entry("MANAGEMENT_URL", "http://10.0.0.5:9001"),
+                Map.entry("NODE_ID", "gw-1"),
+                Map.entry("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json"),
+                Map.entry("AUTH_AUDIENCES", "web,mobile"),
+                Map.entry("AUTH_ISSUER", "https://issuer.example.com/"),
+                Map.entry("AUTH_VERIFY_EXPIRATION", "false"),
+                Map.entry("CONNECTIONS_TABLE", "t"),
+                Map.entry("MESSAGES_QUEUE_URL", "http://q"),
+                Map.entry("MESSAGES_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t"),
+                Map.entry("PRESENCE_TARGET", "queue"),
+                Map.entry("LIMITS_FRAME_BYTES", "4096"))));
+
+        assertThat(settings.port()).isEqualTo(9000);
+        assertThat(settings.managementPort()).isEqualTo(9001);
+        assertThat(settings.managementUrl()).isEqualTo(URI.create("http://10.0.0.5:9001"));
+        assertThat(settings.nodeId()).isEqualTo("gw-1");
+        assertThat(settings.auth().audiences()).isEqualTo(List.of("web", "mobile"));
+        assertThat(settings.auth().issuer()).isEqualTo(Optional.of("https://issuer.example.com/"));
+        assertThat(settings.auth().verifyExpiration()).isFalse();
+        assertThat(settings.table()).isEqualTo("t");
+        assertThat(settings.messagesQueueUrl()).contains("http://q");
+        assertThat(settings.messagesTopicArn()).contains("arn:aws:sns:us-east-1:1:t");
+        assertThat(settings.presenceTarget()).isEqualTo(PresenceTarget.QUEUE);
+        assertThat(settings.maxFrameBytes()).isEqualTo(4096);
+    }
+
+    @Test
+    void anHmacSecretReplacesTheJwksForDevelopment() {
+        var settings = GatewaySettings.from(
+                GatewayFixture.config(Map.of("AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!")));
+
+        assertThat(settings.auth().hmacSecret()).isPresent();
+    }
+
+    @Test
+    void badSettingsNameTheirKey() {
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(Map.of())))
+                .hasMessageContaining("AUTH_JWKS_URI");
+        assertThatThrownBy(() -> GatewaySettings.from(
+                        GatewayFixture.config(Map.of("AUTH_JWKS_URI", "https://x/jwks", "SERVER_PORT", "eighty"))))
+                .hasMessageContaining("server.port");
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
+                        Map.of("AUTH_JWKS_URI", "https://x/jwks", "PRESENCE_TARGET", "carrier-pigeon"))))
+                .hasMessageContaining("presence.target");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.switchboard.app.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameParserTest {
+    private final FrameParser parser = new FrameParser(new ObjectMapper(), 1024, 8);
+
+    @Test
+    void sumuFramesParse() {
+        assertThat(parser.parse("{\"action\":\"ping\"}")).isInstanceOf(Frame.Ping.class);
+        assertThat(parser.parse("{\"action\":\"send\",\"message\":{\"a\":1}}"))
+                .isInstanceOfSatisfying(
+                        Frame.Send.class,
+                        s -> assertThat(s.message().path("a").asInt()).isEqualTo(1));
+        assertThat(parser.parse("{\"action\":\"publish\",\"message\":\"text\"}"))
+                .isInstanceOf(Frame.Publish.class);
+    }
+
+    @Test
+    void yWebrtcFramesParseAndKeepEverythingElseOpaque() {
+        assertThat(parser.parse("{\"type\":\"subscribe\",\"topics\":[\"a\",\"b\"]}"))
+                .isEqualTo(new Frame.Subscribe(List.of("a", "b")));
+        assertThat(parser.parse("{\"type\":\"unsubscribe\",\"topics\":[]}"))
+                .isEqualTo(new Frame.Unsubscribe(List.of()));
+        assertThat(parser.parse("{\"type\":\"ping\"}")).isInstanceOf(Frame.TopicPing.class);
+        assertThat(parser.parse("{\"type\":\"publish\",\"topic\":\"t\",\"data\":\"YmFzZTY0\",\"extra\":[1]}"))
+                .isInstanceOfSatisfying(Frame.TopicPublish.class, p -> {
+                    assertThat(p.topic()).isEqualTo("t");
+                    assertThat(p.frame().path("data").asText()).isEqualTo("YmFzZTY0");
+                    assertThat(p.frame().path("extra").get(0).asInt()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void everyBadFrameGetsItsCode() {
+        assertThat(code("nope")).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(code("42")).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(code("{}")).isEqualTo(ErrorCode.MISSING_VERB);
+        assertThat(code("{\"action\":7}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"action\":\"x\"}")).isEqualTo(ErrorCode.UNKNOWN_ACTION);
+        assertThat(code("{\"type\":\"x\"}")).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        assertThat(code("{\"type\":\"subscribe\",\"topics\":[1]}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"subscribe\",\"topics\":[\"123456789\"]}")).isEqualTo(ErrorCode.TOPIC_TOO_LONG);
+        assertThat(code("{\"type\":\"publish\"}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"action\":\"send\",\"message\":null}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"action\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}"))
+                .isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+    }
+
+    @Test
+    void wireNamesAreLowerCase() {
+        assertThat(ErrorCode.INVALID_JSON.wireName()).isEqualTo("invalid_json");
+    }
+
+    private ErrorCode code(String text) {
+        return ((Frame.Invalid) parser.parse(text)).code();
+    }
+}
