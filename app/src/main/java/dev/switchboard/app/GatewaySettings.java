@@ -4,6 +4,8 @@ import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -16,7 +18,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The gateway's settings, read from {@code application.yaml} and the environment (Helidon's mapping: {@code
+ * The gateway's settings, read from {@value #DEFAULTS} (every key, with its default), {@code application.yaml}
+ * and the environment (Helidon's mapping: {@code
  * SERVER_PORT} reaches {@code server.port}), validated at start: a bad value names its key.
  *
  * @param managementUrl the internal URL advertised in every connection record, where other nodes and pushers
@@ -45,6 +48,25 @@ public record GatewaySettings(
         int abuseThreshold,
         Duration pingInterval,
         Duration heartbeatInterval) {
+
+    /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
+    public static final String DEFAULTS = "gateway.yaml";
+
+    /**
+     * The gateway's configuration: environment variables, system properties, an optional {@code application.yaml}
+     * on the class path, then the defaults ({@value #DEFAULTS}). The defaults have a name of their own so that a
+     * process embedding the gateway (the local stack) keeps its own {@code application.yaml}.
+     */
+    public static Config config(ConfigSource... overrides) {
+        var builder = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource();
+        var sources = new java.util.ArrayList<java.util.function.Supplier<? extends ConfigSource>>();
+        sources.addAll(List.of(overrides));
+        sources.add(ConfigSources.environmentVariables());
+        sources.add(ConfigSources.systemProperties());
+        sources.add(ConfigSources.classpath("application.yaml").optional());
+        sources.add(ConfigSources.classpath(DEFAULTS));
+        return builder.sources(sources).build();
+    }
 
     public static GatewaySettings from(Config config) {
         var managementPort = integer(config, "management.port", 0, 65_535);

@@ -10,7 +10,6 @@ import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
-import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
@@ -60,7 +59,7 @@ public final class Main {
         LogConfig.configureRuntime();
         GatewaySettings settings;
         try {
-            settings = GatewaySettings.from(Config.create());
+            settings = GatewaySettings.from(GatewaySettings.config());
         } catch (IllegalStateException e) {
             System.err.println("The gateway did not start: " + e.getMessage());
             System.exit(1);

@@ -75,7 +75,7 @@ final class GatewayFixture implements AutoCloseable {
                 .disableSystemPropertiesSource()
                 .sources(
                         ConfigSources.create(EnvironmentVariables.expand(env)),
-                        ConfigSources.classpath("application.yaml"))
+                        ConfigSources.classpath(GatewaySettings.DEFAULTS))
                 .build();
     }
 

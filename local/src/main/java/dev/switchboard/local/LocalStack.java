@@ -1,5 +1,6 @@
 package dev.switchboard.local;
 
+import dev.switchboard.app.GatewayServer;
 import dev.switchboard.emulators.EmulatorException;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
@@ -25,10 +26,12 @@ public final class LocalStack implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalStack.class.getName());
 
     private final Emulators emulators;
+    private final GatewayServer gateway;
     private final StackEnvironment environment;
 
-    private LocalStack(Emulators emulators, StackEnvironment environment) {
+    private LocalStack(Emulators emulators, GatewayServer gateway, StackEnvironment environment) {
         this.emulators = emulators;
+        this.gateway = gateway;
         this.environment = environment;
     }
 
@@ -54,17 +57,25 @@ public final class LocalStack implements AutoCloseable {
             throw new LocalStackException(e.getMessage() + ": " + rootCause(e).getMessage(), e);
         }
         var started = System.nanoTime();
+        GatewayServer gateway = null;
         try {
             var resources = LocalResources.create(emulators, settings);
+            var created = System.nanoTime();
+            var auth = LocalAuth.of(emulators.issuer(), settings);
+            gateway = LocalGateway.start(emulators, resources, settings, auth);
             LOG.log(
                     Level.INFO,
-                    "local stack ready emulatorsMs={0} resourcesMs={1}",
+                    "local stack ready emulatorsMs={0} resourcesMs={1} gatewayMs={2}",
                     String.valueOf((started - begin) / 1_000_000),
-                    String.valueOf((System.nanoTime() - started) / 1_000_000));
-            var environment = StackEnvironment.of(emulators, resources, settings);
+                    String.valueOf((created - started) / 1_000_000),
+                    String.valueOf((System.nanoTime() - created) / 1_000_000));
+            var environment = StackEnvironment.of(emulators, resources, settings, auth, gateway);
             environment.write(settings.envFile());
-            return new LocalStack(emulators, environment);
+            return new LocalStack(emulators, gateway, environment);
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.stop();
+            }
             emulators.close();
             throw e instanceof LocalStackException
                     ? e
@@ -78,6 +89,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        gateway.stop();
         emulators.close();
     }
 
@@ -124,7 +136,9 @@ public final class LocalStack implements AutoCloseable {
         if (environment.devToken().isEmpty()) {
             out.println("No dev token: AUTH_JWKS_URI names another issuer; use a token from it.");
         }
-        out.println("The gateway (WS_URL) and the pusher are not part of the stack yet.");
+        out.println(
+                "Connect: npx wscat -c \"$WS_URL\"   then send {\"action\":\"ping\"} (see README.md). The pusher is not");
+        out.println("part of the stack yet.");
         out.println("Written to " + settings.envFile() + "; point the AWS CLI and SDKs at the stack with:");
         var envFile = settings.envFile().isAbsolute()
                 ? settings.envFile()
@@ -141,6 +155,8 @@ public final class LocalStack implements AutoCloseable {
         ports.put("SQS (SQS_PORT)", settings.sqsPort());
         ports.put("SNS (SNS_PORT)", settings.snsPort());
         ports.put("the dev JWT issuer (ISSUER_PORT)", settings.issuerPort());
+        ports.put("the gateway (SERVER_PORT)", settings.gatewayPort());
+        ports.put("the gateway's internal socket (MANAGEMENT_PORT)", settings.managementPort());
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             if (port.getValue() == 0) {
                 continue;

@@ -1,5 +1,6 @@
 package dev.switchboard.local;
 
+import dev.switchboard.app.GatewayServer;
 import dev.switchboard.emulators.Emulators;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,10 +23,13 @@ import java.util.Optional;
 record StackEnvironment(Map<String, String> variables) {
     static final String DEV_TOKEN = "DEV_TOKEN";
 
-    static StackEnvironment of(Emulators emulators, LocalResources resources, LocalSettings settings) {
+    static StackEnvironment of(
+            Emulators emulators,
+            LocalResources resources,
+            LocalSettings settings,
+            LocalAuth auth,
+            GatewayServer gateway) {
         var issuer = emulators.issuer();
-        // An AUTH_JWKS_URI naming the dev issuer itself (left over from sourcing .local-stack.env) is the dev issuer.
-        var externalJwks = settings.jwksUri().filter(uri -> !uri.equals(issuer.jwksUri()));
         var audiences = settings.audiences();
         var variables = new LinkedHashMap<String, String>();
         variables.put("AWS_REGION", settings.region());
@@ -43,16 +47,14 @@ record StackEnvironment(Map<String, String> variables) {
         variables.put("MESSAGES_QUEUE_URL", resources.messages().queueUrl());
         variables.put("MESSAGES_DLQ_URL", resources.messages().deadLetterQueueUrl());
         variables.put("MESSAGES_TOPIC_ARN", resources.messages().topicArn());
-        variables.put("AUTH_JWKS_URI", externalJwks.orElse(issuer.jwksUri()).toString());
-        var authIssuer = settings.authIssuer().orElse(externalJwks.isPresent() ? "" : issuer.issuer());
-        if (!authIssuer.isEmpty()) {
-            variables.put("AUTH_ISSUER", authIssuer);
-        }
+        variables.put("AUTH_JWKS_URI", auth.jwksUri().toString());
+        auth.issuer().ifPresent(iss -> variables.put("AUTH_ISSUER", iss));
         variables.put("AUTH_AUDIENCES", String.join(",", audiences));
-        var wsUrl = URI.create("ws://" + settings.host() + ":" + settings.gatewayPort() + "/ws");
-        if (externalJwks.isEmpty()) {
+        variables.put("MANAGEMENT_URL", "http://" + settings.host() + ":" + gateway.managementPort());
+        var wsUrl = URI.create("ws://" + settings.host() + ":" + gateway.port() + "/ws");
+        if (auth.devIssuer()) {
             var claims = issuer.claims(settings.devUser(), audiences.isEmpty() ? null : audiences.getFirst())
-                    .issuer(authIssuer)
+                    .issuer(auth.issuer().orElse(issuer.issuer()))
                     .expirationTime(Date.from(Instant.now().plus(settings.devTokenValidity())))
                     .build();
             var token = issuer.sign(claims);

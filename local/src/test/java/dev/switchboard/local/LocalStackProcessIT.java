@@ -49,6 +49,8 @@ class LocalStackProcessIT {
         env.put("SQS_PORT", "0");
         env.put("SNS_PORT", "0");
         env.put("ISSUER_PORT", "0");
+        env.put("SERVER_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
         env.put("LOCAL_ENV_FILE", envFile.toString());
         env.put("LOCAL_PREFIX", "proc");
         env.put("AWS_REGION", "eu-west-1");
@@ -66,6 +68,7 @@ class LocalStackProcessIT {
             assertThat(output())
                     .anyMatch(line -> line.contains("NOTIFICATIONS_QUEUE_URL=" + user.get("NOTIFICATIONS_QUEUE_URL")));
             user.receivesOnTheQueueWhatIsPublishedToTheTopic("NOTIFICATIONS", 7);
+            user.talksToTheGatewayWithTheDevToken();
         }
 
         process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the emulators

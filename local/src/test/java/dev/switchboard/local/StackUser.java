@@ -115,6 +115,42 @@ final class StackUser implements AutoCloseable {
         assertThat(get("WS_URL")).endsWith("/ws?authorization=" + get("DEV_TOKEN"));
     }
 
+    /** Connects to WS_URL as printed (the dev token in it), pings, and sends a message to the messages queue. */
+    void talksToTheGatewayWithTheDevToken() throws Exception {
+        var frames = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var socket = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create(get("WS_URL")), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(
+                            java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                })
+                .join();
+        try {
+            socket.sendText("{\"action\":\"ping\"}", true).join();
+            var pong = JSON.readTree(frames.poll(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(pong.path("type").asText()).isEqualTo("pong");
+            assertThat(pong.path("connectionId").asText()).isNotBlank();
+
+            socket.sendText("{\"action\":\"send\",\"message\":{\"from\":\"the stack test\"}}", true)
+                    .join();
+            var queueUrl = get("MESSAGES_QUEUE_URL");
+            Await.until(
+                    "the sent message on " + queueUrl,
+                    DEADLINE,
+                    () -> sqs.receiveMessage(
+                                    b -> b.queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(10))
+                            .messages(),
+                    messages -> messages.stream().anyMatch(m -> m.body().contains("the stack test")));
+        } finally {
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
+    }
+
     @Override
     public void close() {
         dynamoDb.close();
