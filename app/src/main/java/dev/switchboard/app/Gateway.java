@@ -146,7 +146,7 @@ public final class Gateway {
                 "connection closed connectionId={0} userId={1} code={2}",
                 connection.id(),
                 connection.userId(),
-                status);
+                String.valueOf(status));
     }
 
     private void handle(ClientConnection connection, Frame frame) {

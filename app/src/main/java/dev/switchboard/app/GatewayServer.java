@@ -67,7 +67,7 @@ public final class GatewayServer implements AutoCloseable {
                 Level.INFO,
                 "gateway stopped nodeId={0} connectionsClosed={1}",
                 gateway.settings().nodeId(),
-                connections.size());
+                String.valueOf(connections.size()));
     }
 
     @Override

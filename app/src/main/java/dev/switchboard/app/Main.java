@@ -156,7 +156,7 @@ public final class Main {
     private static void schedule(
             java.util.concurrent.ScheduledExecutorService scheduler, Duration every, Runnable task) {
         var first = every.toMillis();
-        scheduler.scheduleWithFixedDelay(
+        var unused = scheduler.scheduleWithFixedDelay(
                 () -> {
                     try {
                         task.run();

@@ -58,7 +58,9 @@ public final class GatewayListener implements WsListener {
                     .build();
         }
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
-        forwardedFor = headers.first(HeaderNames.X_FORWARDED_FOR).map(v -> v.split(",")[0].trim());
+        // The client's own address is the first of X-Forwarded-For (behind a load balancer).
+        forwardedFor = headers.first(HeaderNames.X_FORWARDED_FOR)
+                .map(v -> (v.indexOf(',') < 0 ? v : v.substring(0, v.indexOf(','))).trim());
         return Optional.empty();
     }
 
