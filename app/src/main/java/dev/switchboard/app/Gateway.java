@@ -188,7 +188,7 @@ public final class Gateway {
             }
             case Frame.TopicPublish publish -> {
                 metrics.frameIn("topic_publish");
-                relay(publish.topic(), publish.frame());
+                relay(publish);
             }
             case Frame.TopicPing ping -> {
                 metrics.frameIn("topic_ping");
@@ -227,19 +227,32 @@ public final class Gateway {
         }
     }
 
-    /** y-webrtc's publish: the whole frame plus {@code clients} to every subscriber, the sender included. */
-    private void relay(String topic, ObjectNode frame) {
-        var subscribers = hub.subscribersOf(topic);
+    /**
+     * y-webrtc's publish: the whole frame plus {@code clients} to every subscriber, the sender included. The
+     * frame's own text is relayed, {@code clients} spliced in before its closing brace, so numbers and everything
+     * else arrive exactly as sent, and nothing is serialized per publish.
+     */
+    private void relay(Frame.TopicPublish publish) {
+        var subscribers = hub.subscribersOf(publish.topic());
         if (subscribers.isEmpty()) {
             return;
         }
-        frame.put("clients", subscribers.size());
-        var text = frame.toString();
+        var text = withClients(publish, subscribers.size());
         for (var subscriber : subscribers) {
             if (subscriber.send(text)) {
                 metrics.frameOut("topic_publish");
             }
         }
+    }
+
+    static String withClients(Frame.TopicPublish publish, int clients) {
+        if (publish.frame().has("clients")) {
+            // The sender set its own: replace it, as y-webrtc's server does.
+            return publish.frame().deepCopy().put("clients", clients).toString();
+        }
+        var text = publish.text();
+        var end = text.lastIndexOf('}');
+        return text.substring(0, end) + ",\"clients\":" + clients + text.substring(end);
     }
 
     private interface OutputCall {

@@ -21,8 +21,12 @@ public sealed interface Frame {
     /** y-webrtc {@code {"type":"unsubscribe","topics":[…]}}. */
     record Unsubscribe(List<String> topics) implements Frame {}
 
-    /** y-webrtc {@code {"type":"publish","topic":"t",…}}: the whole frame goes to every subscriber of the topic. */
-    record TopicPublish(String topic, ObjectNode frame) implements Frame {}
+    /**
+     * y-webrtc {@code {"type":"publish","topic":"t",…}}: the whole frame goes to every subscriber of the topic.
+     *
+     * @param text the frame as the client sent it, relayed byte for byte (plus {@code clients})
+     */
+    record TopicPublish(String topic, ObjectNode frame, String text) implements Frame {}
 
     /** y-webrtc {@code {"type":"ping"}}. */
     record TopicPing() implements Frame {}

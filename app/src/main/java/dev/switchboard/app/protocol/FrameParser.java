@@ -39,7 +39,7 @@ public final class FrameParser {
             return sumu(frame);
         }
         if (frame.has("type")) {
-            return webrtc(frame);
+            return webrtc(frame, text);
         }
         return new Frame.Invalid(ErrorCode.MISSING_VERB, "a frame needs an \"action\" (SUMU) or a \"type\" (y-webrtc)");
     }
@@ -65,7 +65,7 @@ public final class FrameParser {
         };
     }
 
-    private Frame webrtc(ObjectNode frame) {
+    private Frame webrtc(ObjectNode frame, String text) {
         var type = frame.get("type");
         if (!type.isTextual()) {
             return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"type\" must be a string");
@@ -80,7 +80,7 @@ public final class FrameParser {
                 if (topic.asText().length() > maxTopicLength) {
                     yield tooLong();
                 }
-                yield new Frame.TopicPublish(topic.asText(), frame);
+                yield new Frame.TopicPublish(topic.asText(), frame, text);
             }
             case "ping" -> new Frame.TopicPing();
             default ->
