@@ -19,6 +19,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -153,8 +154,7 @@ public final class Main {
         }
     }
 
-    private static void schedule(
-            java.util.concurrent.ScheduledExecutorService scheduler, Duration every, Runnable task) {
+    private static void schedule(ScheduledExecutorService scheduler, Duration every, Runnable task) {
         var first = every.toMillis();
         var unused = scheduler.scheduleWithFixedDelay(
                 () -> {

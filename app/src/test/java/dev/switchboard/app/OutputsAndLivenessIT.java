@@ -7,6 +7,7 @@ import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestNames;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,7 +68,7 @@ class OutputsAndLivenessIT {
     @Test
     void aPeerThatStopsAnsweringPingsIsDroppedAndDeregistered() throws Exception {
         // A raw socket that completes the WebSocket handshake and then never reads or answers again.
-        try (var socket = new Socket("127.0.0.1", gateway.server.port())) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.server.port())) {
             var key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.UTF_8));
             var request = "GET /ws?authorization=" + gateway.token("silent") + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

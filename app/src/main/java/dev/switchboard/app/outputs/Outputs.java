@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -110,43 +111,34 @@ public final class Outputs {
         return message.isTextual() ? message.asText() : message.toString();
     }
 
-    private Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> sqsAttributes(
-            String userId, String connectionId) {
+    /** SUMU's attributes, built by {@code attribute(dataType, value)} for either SDK's attribute type. */
+    private <T> Map<String, T> attributes(String userId, String connectionId, BiFunction<String, String, T> attribute) {
         return Map.of(
-                "user_id", sqsString(userId),
-                "connection_id", sqsString(connectionId),
-                "timestamp",
-                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                                .dataType("Number")
-                                .stringValue(Long.toString(clock.millis()))
-                                .build(),
-                "source", sqsString(source));
+                "user_id", attribute.apply("String", userId),
+                "connection_id", attribute.apply("String", connectionId),
+                "timestamp", attribute.apply("Number", Long.toString(clock.millis())),
+                "source", attribute.apply("String", source));
     }
 
-    private static software.amazon.awssdk.services.sqs.model.MessageAttributeValue sqsString(String value) {
-        return software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                .dataType("String")
-                .stringValue(value)
-                .build();
+    private Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> sqsAttributes(
+            String userId, String connectionId) {
+        return attributes(
+                userId,
+                connectionId,
+                (type, value) -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                        .dataType(type)
+                        .stringValue(value)
+                        .build());
     }
 
     private Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> snsAttributes(
             String userId, String connectionId) {
-        return Map.of(
-                "user_id", snsString(userId),
-                "connection_id", snsString(connectionId),
-                "timestamp",
-                        software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
-                                .dataType("Number")
-                                .stringValue(Long.toString(clock.millis()))
-                                .build(),
-                "source", snsString(source));
-    }
-
-    private static software.amazon.awssdk.services.sns.model.MessageAttributeValue snsString(String value) {
-        return software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
-                .dataType("String")
-                .stringValue(value)
-                .build();
+        return attributes(
+                userId,
+                connectionId,
+                (type, value) -> software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
+                        .dataType(type)
+                        .stringValue(value)
+                        .build());
     }
 }
