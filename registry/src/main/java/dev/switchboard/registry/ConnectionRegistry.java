@@ -133,20 +133,70 @@ public final class ConnectionRegistry {
     /** Every subscriber of a topic: one Query on {@code topic#<t>}, every page. */
     public List<Target> subscribersOf(String topic) {
         meter.call("read:subscribersOf");
-        return targets("read:subscribersOf", partitionQuery(items.topicKey(topic)));
+        return targets("read:subscribersOf", beginsWith(items.topicKey(topic), items.connectionPrefix()));
+    }
+
+    /**
+     * The nodes holding subscribers of a topic, with their counts: one Query on {@code topic#<t>} for the
+     * {@code node#} entries. Each node writes its own entry when its count of subscribers changes, so this changes
+     * only when a node gains its first, or loses its last, subscriber of the topic, or its count moves.
+     */
+    public List<TopicNode> nodesOf(String topic) {
+        meter.call("read:nodesOf");
+        var nodes = new ArrayList<TopicNode>();
+        var now = nowSeconds();
+        query(
+                "read:nodesOf",
+                beginsWith(items.topicKey(topic), items.nodePrefix()).build(),
+                item -> {
+                    if (Items.isLive(item, now)) {
+                        nodes.add(new TopicNode(
+                                item.get(Items.SK)
+                                        .s()
+                                        .substring(items.nodePrefix().length()),
+                                item.get(Items.ENDPOINT).s(),
+                                Integer.parseInt(item.get(Items.COUNT).n())));
+                    }
+                });
+        return nodes;
+    }
+
+    /**
+     * Records how many subscribers of a topic a node has: one PutItem of {@code topic#<t>}/{@code node#<n>}, or a
+     * DeleteItem when there are none left.
+     */
+    public void topicSubscribers(String topic, String nodeId, String endpoint, int subscribers) {
+        meter.call("write:topicSubscribers");
+        var key = Items.key(items.topicKey(topic), items.nodeKey(nodeId));
+        if (subscribers <= 0) {
+            call(
+                    "write:topicSubscribers",
+                    () -> meter.write(
+                            "write:topicSubscribers",
+                            dynamoDb.deleteItem(b -> b.tableName(settings.table())
+                                            .key(key)
+                                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                                    .consumedCapacity()));
+            return;
+        }
+        var item = new HashMap<>(key);
+        item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
+        item.put(Items.COUNT, Items.number(subscribers));
+        item.put(Items.TTL, Items.number(ttl()));
+        call(
+                "write:topicSubscribers",
+                () -> meter.write(
+                        "write:topicSubscribers",
+                        dynamoDb.putItem(b -> b.tableName(settings.table())
+                                        .item(item)
+                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                                .consumedCapacity()));
     }
 
     /** Every live connection of a user: one Query on {@code user#<u>} (connection entries only), every page. */
     public List<Target> connectionsOf(String userId) {
         meter.call("read:connectionsOf");
-        return targets(
-                "read:connectionsOf",
-                partitionQuery(items.userKey(userId))
-                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                        .expressionAttributeNames(Map.of("#pk", Items.PK, "#sk", Items.SK))
-                        .expressionAttributeValues(Map.of(
-                                ":pk", AttributeValue.fromS(items.userKey(userId)),
-                                ":prefix", AttributeValue.fromS(items.connectionPrefix()))));
+        return targets("read:connectionsOf", beginsWith(items.userKey(userId), items.connectionPrefix()));
     }
 
     /** One connection's record: one Query on the index ({@code conn#<id>}, partition starting {@code node#}). */
@@ -246,9 +296,39 @@ public final class ConnectionRegistry {
             for (var target : connectionsOfNode(node.id())) {
                 deregister(target.connectionId()).ifPresent(changes::add);
             }
+            forgetTopicsOf(node.id());
             forgetNode(node.id());
         }
         return changes;
+    }
+
+    /**
+     * Removes a node's per-topic entries: one Query on the index ({@code node#<n>}, partitions starting
+     * {@code topic#}), then BatchWriteItem deletes.
+     */
+    public void forgetTopicsOf(String nodeId) {
+        var keys = new ArrayList<WriteRequest>();
+        var request = QueryRequest.builder()
+                .tableName(settings.table())
+                .indexName(settings.index())
+                .limit(settings.pageSize())
+                .keyConditionExpression("#sk = :sk AND begins_with(#pk, :topic)")
+                .expressionAttributeNames(Map.of("#sk", Items.SK, "#pk", Items.PK))
+                .expressionAttributeValues(Map.of(
+                        ":sk", AttributeValue.fromS(items.nodeKey(nodeId)),
+                        ":topic", AttributeValue.fromS(items.topicKey(""))))
+                .build();
+        query(
+                "write:forgetTopicsOf",
+                request,
+                item -> keys.add(WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder()
+                                .key(Items.key(
+                                        item.get(Items.PK).s(),
+                                        item.get(Items.SK).s()))
+                                .build())
+                        .build()));
+        batches.write("write:forgetTopicsOf", keys);
     }
 
     /** Forgets a node once its connections are cleaned up: one DeleteItem. */
@@ -306,6 +386,14 @@ public final class ConnectionRegistry {
                 .keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", Items.PK))
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)));
+    }
+
+    private QueryRequest.Builder beginsWith(String partition, String sortPrefix) {
+        return partitionQuery(partition)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", Items.PK, "#sk", Items.SK))
+                .expressionAttributeValues(
+                        Map.of(":pk", AttributeValue.fromS(partition), ":prefix", AttributeValue.fromS(sortPrefix)));
     }
 
     private QueryRequest.Builder indexQuery(String connectionId) {

@@ -22,6 +22,7 @@ final class Items {
     static final String CONNECTIONS = "conns";
     static final String VERSION = "version";
     static final String LEASE = "lease";
+    static final String COUNT = "count";
 
     private final RegistrySettings.KeyPrefixes prefix;
 

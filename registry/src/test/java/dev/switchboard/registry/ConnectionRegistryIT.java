@@ -261,4 +261,26 @@ class ConnectionRegistryIT {
                 .hasMessageContaining("register")
                 .hasMessageContaining("no-such-table");
     }
+
+    @Test
+    void eachNodeRecordsItsSubscriberCountPerTopicAndASweepForgetsADeadNodes() {
+        registry.topicSubscribers("room", "n1", "http://n1:8081", 2);
+        registry.topicSubscribers("room", "n2", "http://n2:8081", 1);
+        registry.topicSubscribers("room", "n2", "http://n2:8081", 3);
+        registry.subscribe(fixture.connection("c1", "alice", "n1"), List.of("room"));
+
+        assertThat(registry.nodesOf("room"))
+                .containsExactlyInAnyOrder(
+                        new TopicNode("n1", "http://n1:8081", 2), new TopicNode("n2", "http://n2:8081", 3));
+        assertThat(registry.subscribersOf("room"))
+                .extracting(Target::connectionId)
+                .containsExactly("c1");
+
+        registry.topicSubscribers("room", "n2", "http://n2:8081", 0);
+        registry.heartbeat("n1", "http://n1:8081");
+        fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
+        registry.sweepDeadNodes();
+
+        assertThat(registry.nodesOf("room")).isEmpty();
+    }
 }
