@@ -12,6 +12,7 @@ import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.registry.Connection;
 import dev.switchboard.registry.ConnectionRegistry;
@@ -40,6 +41,7 @@ public final class Gateway {
     private final GatewayMetrics metrics;
     private final ObjectMapper json;
     private final FrameParser parser;
+    private final TopicRelay relay;
     private final Clock clock;
 
     public Gateway(
@@ -49,8 +51,10 @@ public final class Gateway {
             Outputs outputs,
             GatewayMetrics metrics,
             ObjectMapper json,
+            TopicRelay topics,
             Clock clock) {
         this.settings = settings;
+        this.relay = topics;
         this.registry = registry;
         this.hub = hub;
         this.outputs = outputs;
@@ -135,9 +139,10 @@ public final class Gateway {
     /** Forgets a closed connection (hub, registry) and reports OFFLINE on the user's last. Never throws. */
     public void closed(ClientConnection connection, int status) {
         connection.closed();
-        hub.remove(connection);
+        var left = hub.remove(connection);
         try {
             registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
+            left.forEach(relay::countChanged);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "deregister failed connectionId={0}: {1}", connection.id(), e.getMessage());
         }
@@ -175,9 +180,10 @@ public final class Gateway {
             case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics());
             case Frame.Unsubscribe unsubscribe -> {
                 metrics.frameIn("unsubscribe");
-                hub.unsubscribe(connection, unsubscribe.topics());
+                var removed = hub.unsubscribe(connection, unsubscribe.topics());
                 try {
                     registry.unsubscribe(connection.id(), unsubscribe.topics());
+                    removed.forEach(relay::countChanged);
                 } catch (RegistryException e) {
                     LOG.log(
                             Level.WARNING,
@@ -188,7 +194,7 @@ public final class Gateway {
             }
             case Frame.TopicPublish publish -> {
                 metrics.frameIn("topic_publish");
-                relay(publish);
+                relay.publish(publish.topic(), clients -> withClients(publish, clients));
             }
             case Frame.TopicPing ping -> {
                 metrics.frameIn("topic_ping");
@@ -221,6 +227,7 @@ public final class Gateway {
         }
         try {
             registry.subscribe(connection.record(), added);
+            added.forEach(relay::countChanged);
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());
             error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
@@ -228,23 +235,9 @@ public final class Gateway {
     }
 
     /**
-     * y-webrtc's publish: the whole frame plus {@code clients} to every subscriber, the sender included. The
-     * frame's own text is relayed, {@code clients} spliced in before its closing brace, so numbers and everything
-     * else arrive exactly as sent, and nothing is serialized per publish.
+     * y-webrtc's publish frame as relayed: the sender's own text with {@code clients} spliced in before its closing
+     * brace, so numbers and everything else arrive exactly as sent, and nothing is serialized per publish.
      */
-    private void relay(Frame.TopicPublish publish) {
-        var subscribers = hub.subscribersOf(publish.topic());
-        if (subscribers.isEmpty()) {
-            return;
-        }
-        var text = withClients(publish, subscribers.size());
-        for (var subscriber : subscribers) {
-            if (subscriber.send(text)) {
-                metrics.frameOut("topic_publish");
-            }
-        }
-    }
-
     static String withClients(Frame.TopicPublish publish, int clients) {
         if (publish.frame().has("clients")) {
             // The sender set its own: replace it, as y-webrtc's server does.

@@ -4,6 +4,7 @@ import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.registry.ConnectionRegistry;
 import io.helidon.webserver.WebServer;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,12 +18,19 @@ public final class GatewayServer implements AutoCloseable {
     private final ConnectionRegistry registry;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean draining;
 
-    GatewayServer(WebServer server, Gateway gateway, ConnectionRegistry registry, ScheduledExecutorService scheduler) {
+    GatewayServer(
+            WebServer server,
+            Gateway gateway,
+            ConnectionRegistry registry,
+            ScheduledExecutorService scheduler,
+            AtomicBoolean draining) {
         this.server = server;
         this.gateway = gateway;
         this.registry = registry;
         this.scheduler = scheduler;
+        this.draining = draining;
     }
 
     public int port() {
@@ -41,21 +49,37 @@ public final class GatewayServer implements AutoCloseable {
         return running.get();
     }
 
-    /** Closes every client with 1001 (going away: reconnect elsewhere), deregisters them, stops both sockets. */
+    /**
+     * Drains: readiness turns false and new connections are refused (503), every client is closed with 1001 (going
+     * away: reconnect, to another node) and deregistered (OFFLINEs sent), the node's records are removed, and both
+     * sockets stop. Work past the shutdown deadline is cut short: the sweep of a surviving node finishes it.
+     */
     public void stop() {
         if (!running.compareAndSet(true, false)) {
             return;
         }
+        draining.set(true);
         scheduler.shutdownNow();
         var connections = gateway.hub().all();
-        for (var connection : connections) {
-            connection.close(CloseCode.GOING_AWAY, "server shutting down");
-            gateway.closed(connection, CloseCode.GOING_AWAY.status());
-        }
+        var deadline = System.nanoTime() + gateway.settings().shutdownDeadline().toNanos();
+        var drain = Thread.ofVirtual().start(() -> {
+            for (var connection : connections) {
+                connection.close(CloseCode.GOING_AWAY, "server shutting down");
+                gateway.closed(connection, CloseCode.GOING_AWAY.status());
+            }
+            try {
+                registry.forgetTopicsOf(gateway.settings().nodeId());
+                registry.forgetNode(gateway.settings().nodeId());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node records not removed: {0}", e.getMessage());
+            }
+        });
         try {
-            registry.forgetNode(gateway.settings().nodeId());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "node record not removed: {0}", e.getMessage());
+            if (!drain.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                LOG.log(Level.WARNING, "drain cut short at its deadline; surviving nodes will sweep the rest");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         server.stop();
         try {
@@ -68,6 +92,17 @@ public final class GatewayServer implements AutoCloseable {
                 "gateway stopped nodeId={0} connectionsClosed={1}",
                 gateway.settings().nodeId(),
                 String.valueOf(connections.size()));
+    }
+
+    /**
+     * Stops at once, cleaning nothing up, as a killed process would: the registry keeps this node's records until
+     * its lease runs out and a surviving node sweeps them. For tests of exactly that.
+     */
+    public void abort() {
+        if (running.compareAndSet(true, false)) {
+            scheduler.shutdownNow();
+            server.stop();
+        }
     }
 
     @Override

@@ -47,7 +47,11 @@ public record GatewaySettings(
         double rateBurst,
         int abuseThreshold,
         Duration pingInterval,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        Duration nodeLease,
+        Duration sweepInterval,
+        Duration topicsCache,
+        Duration shutdownDeadline) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -101,7 +105,11 @@ public record GatewaySettings(
                 read(config, "limits.burst", node -> node.asDouble().get()),
                 integer(config, "limits.abuse", 1, 1_000_000),
                 duration(config, "liveness.ping"),
-                duration(config, "node.heartbeat"));
+                duration(config, "node.heartbeat"),
+                duration(config, "node.lease"),
+                duration(config, "node.sweep"),
+                duration(config, "topics.cache"),
+                duration(config, "shutdown.deadline"));
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
@@ -128,7 +136,11 @@ public record GatewaySettings(
                 rateBurst,
                 abuseThreshold,
                 pingInterval,
-                heartbeatInterval);
+                heartbeatInterval,
+                nodeLease,
+                sweepInterval,
+                topicsCache,
+                shutdownDeadline);
     }
 
     private static AuthSettings auth(Config config) {

@@ -6,6 +6,7 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
@@ -16,11 +17,13 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -68,9 +71,20 @@ public final class Main {
         }
         var clients = AwsClients.fromEnvironment();
         var server = start(settings, clients);
+        // SIGTERM (or Ctrl-C): drain within the deadline; a watchdog halts the process if the drain hangs.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            var watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(settings.shutdownDeadline().plusSeconds(5));
+                    LOG.log(Level.WARNING, "drain overran its deadline; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             server.stop();
             clients.close();
+            watchdog.interrupt();
         }));
     }
 
@@ -80,7 +94,11 @@ public final class Main {
         var clock = Clock.systemUTC();
         var verifier = new TokenVerifier(settings.auth(), clock);
         var registry = new ConnectionRegistry(
-                clients.dynamoDb(), RegistrySettings.of(settings.table()).withIndex(settings.index()), clock);
+                clients.dynamoDb(),
+                RegistrySettings.of(settings.table())
+                        .withIndex(settings.index())
+                        .withNodeLease(settings.nodeLease()),
+                clock);
         var hub = new LocalConnections();
         var metrics = new GatewayMetrics(hub::size);
         var outputs = new Outputs(
@@ -93,7 +111,9 @@ public final class Main {
                 json,
                 clock);
         var holder = new Gateway[1];
-        var management = new ManagementApi(hub, metrics, settings.maxFrameBytes(), () -> holder[0] != null, json);
+        var draining = new AtomicBoolean();
+        var relay = new TopicRelay[1];
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         var server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -103,11 +123,18 @@ public final class Main {
                         .maxFrameLength(Math.max(settings.maxFrameBytes() * 8, 1 << 20))
                         .build())
                 .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new GatewayListener(holder[0], verifier))
-                        .endpoint("/", () -> new GatewayListener(holder[0], verifier)))
+                        .endpoint("/ws", () -> new GatewayListener(holder[0], verifier, draining::get))
+                        .endpoint("/", () -> new GatewayListener(holder[0], verifier, draining::get)))
                 .putSocket(INTERNAL_SOCKET, socket -> socket.host(settings.managementHost())
                         .port(settings.managementPort())
-                        .routing(management::routing))
+                        .routing(routing -> new ManagementApi(
+                                        hub,
+                                        relay[0],
+                                        metrics,
+                                        settings.maxFrameBytes(),
+                                        () -> holder[0] != null && !draining.get(),
+                                        json)
+                                .routing(routing)))
                 .build()
                 .start();
         // With port 0 the advertised URL is only known now.
@@ -117,7 +144,15 @@ public final class Main {
                         server.port(INTERNAL_SOCKET),
                         URI.create("http://" + settings.managementUrl().getHost() + ":" + server.port(INTERNAL_SOCKET)))
                 : settings;
-        var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, clock);
+        relay[0] = new TopicRelay(
+                registry,
+                hub,
+                metrics,
+                effective.nodeId(),
+                effective.managementUrl().toString(),
+                effective.topicsCache(),
+                http);
+        var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, relay[0], clock);
         holder[0] = gateway;
         var scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("gateway-timer").daemon().factory());
@@ -139,7 +174,7 @@ public final class Main {
                 String.valueOf(server.port()),
                 String.valueOf(server.port(INTERNAL_SOCKET)),
                 effective.managementUrl());
-        return new GatewayServer(server, gateway, registry, scheduler);
+        return new GatewayServer(server, gateway, registry, scheduler, draining);
     }
 
     /** Pings every connection; drops one whose last pong is older than two intervals. */

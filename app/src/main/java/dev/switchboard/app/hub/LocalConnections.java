@@ -55,14 +55,26 @@ public final class LocalConnections {
                 .toList();
     }
 
-    public void unsubscribe(ClientConnection connection, List<String> topics) {
+    /** Unsubscribes; returns the topics this connection had. */
+    public List<String> unsubscribe(ClientConnection connection, List<String> topics) {
+        var removed = new java.util.ArrayList<String>();
         for (var topic : topics) {
-            connection.topics().remove(topic);
+            if (connection.topics().remove(topic)) {
+                removed.add(topic);
+            }
             subscribers.computeIfPresent(topic, (t, set) -> {
                 set.remove(connection);
                 return set.isEmpty() ? null : set;
             });
         }
+        return removed;
+    }
+
+    /** Every topic with a subscriber on this node, and how many. */
+    public Map<String, Integer> topicCounts() {
+        var counts = new java.util.HashMap<String, Integer>();
+        subscribers.forEach((topic, set) -> counts.put(topic, set.size()));
+        return counts;
     }
 
     /** The subscribers of a topic on this node. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.topics.TopicRelay;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -17,20 +18,28 @@ import java.util.function.BooleanSupplier;
 /**
  * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
  * speaks it ({@code POST|GET|DELETE /@connections/{id}}, 410 {@code GoneException} for a connection not on this
- * node), {@code /health} ({@code /live}, {@code /ready}) and {@code /metrics} (Prometheus).
+ * node), the topic relay between our own nodes ({@code POST /@topics/{topic}}), {@code /health} ({@code /live},
+ * {@code /ready}) and {@code /metrics} (Prometheus).
  */
 public final class ManagementApi {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private final LocalConnections hub;
+    private final TopicRelay topics;
     private final GatewayMetrics metrics;
     private final int maxFrameBytes;
     private final BooleanSupplier ready;
     private final ObjectMapper json;
 
     public ManagementApi(
-            LocalConnections hub, GatewayMetrics metrics, int maxFrameBytes, BooleanSupplier ready, ObjectMapper json) {
+            LocalConnections hub,
+            TopicRelay topics,
+            GatewayMetrics metrics,
+            int maxFrameBytes,
+            BooleanSupplier ready,
+            ObjectMapper json) {
         this.hub = hub;
+        this.topics = topics;
         this.metrics = metrics;
         this.maxFrameBytes = maxFrameBytes;
         this.ready = ready;
@@ -41,6 +50,7 @@ public final class ManagementApi {
         routing.post("/@connections/{id}", this::post)
                 .get("/@connections/{id}", this::get)
                 .delete("/@connections/{id}", this::delete)
+                .post(TopicRelay.PATH + "{topic}", this::topicPublish)
                 .get("/health", this::readiness)
                 .get("/health/ready", this::readiness)
                 .get("/health/live", (req, res) -> health(res, true))
@@ -70,6 +80,14 @@ public final class ManagementApi {
         } else {
             gone(response);
         }
+    }
+
+    /** A topic publish from another node of ours, for every subscriber on this one. */
+    private void topicPublish(ServerRequest request, ServerResponse response) {
+        var frame = new String(request.content().as(byte[].class), StandardCharsets.UTF_8);
+        var delivered = topics.deliverFromNode(request.path().pathParameters().get("topic"), frame);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(json.createObjectNode().put("delivered", delivered).toString());
     }
 
     private void get(ServerRequest request, ServerResponse response) {

@@ -19,6 +19,7 @@ import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * One connection's listener (Helidon makes one per connection through a Supplier): the handshake checks the token
@@ -29,6 +30,7 @@ public final class GatewayListener implements WsListener {
 
     private final Gateway gateway;
     private final TokenVerifier verifier;
+    private final BooleanSupplier draining;
     private Principal principal;
     private String userAgent = "";
     private Optional<String> forwardedFor = Optional.empty();
@@ -36,13 +38,22 @@ public final class GatewayListener implements WsListener {
     private final StringBuilder partial = new StringBuilder();
     private boolean partialTooLarge;
 
-    public GatewayListener(Gateway gateway, TokenVerifier verifier) {
+    public GatewayListener(Gateway gateway, TokenVerifier verifier, BooleanSupplier draining) {
         this.gateway = gateway;
         this.verifier = verifier;
+        this.draining = draining;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        if (draining.getAsBoolean()) {
+            gateway.metrics().handshakeRefused("draining");
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .message("this node is shutting down; connect again")
+                    .build();
+        }
         var token = TokenExtractor.extract(
                 prologue.query().first(TokenExtractor.QUERY_PARAMETER).asOptional(),
                 headers.first(HeaderNames.AUTHORIZATION));
