@@ -129,7 +129,7 @@ public final class Main {
                         .port(settings.managementPort())
                         .routing(routing -> new ManagementApi(
                                         hub,
-                                        relay[0],
+                                        () -> relay[0],
                                         metrics,
                                         settings.maxFrameBytes(),
                                         () -> holder[0] != null && !draining.get(),
@@ -162,11 +162,14 @@ public final class Main {
                 () -> registry.heartbeat(
                         effective.nodeId(), effective.managementUrl().toString()));
         schedule(scheduler, effective.pingInterval(), () -> pingOrDrop(gateway, effective.pingInterval()));
+        // Dead nodes: whichever survivor sweeps first deregisters their connections and sends the OFFLINEs.
+        schedule(scheduler, effective.sweepInterval(), () -> registry.sweepDeadNodes()
+                .forEach(change -> outputs.presence(change, "")));
         var refresh = registry.settings().connectionTtl().dividedBy(2);
-        schedule(
-                scheduler,
-                refresh,
-                () -> registry.refresh(hub.all().stream().map(c -> c.id()).toList()));
+        schedule(scheduler, refresh, () -> {
+            registry.refresh(hub.all().stream().map(c -> c.id()).toList());
+            hub.topicCounts().keySet().forEach(relay[0]::countChanged);
+        });
         LOG.log(
                 Level.INFO,
                 "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",

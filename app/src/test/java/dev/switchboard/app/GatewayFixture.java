@@ -28,28 +28,41 @@ final class GatewayFixture implements AutoCloseable {
     final ConnectionRegistry registry;
 
     GatewayFixture(Emulators emulators, TestNames names, Map<String, String> overrides) {
+        this(emulators, names, overrides, null);
+    }
+
+    /** Another node of {@code cluster} (when not null): the same table, queue and topic. */
+    GatewayFixture(Emulators emulators, TestNames names, Map<String, String> overrides, GatewayFixture cluster) {
         this.emulators = emulators;
-        this.table = names.unique("connections");
-        var registrySettings = RegistrySettings.of(table);
-        RegistryTable.create(emulators.dynamoDbClient(), registrySettings);
-        this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), registrySettings, Clock.systemUTC());
         var sqs = emulators.sqsClient();
-        this.queueUrl =
-                sqs.createQueue(b -> b.queueName(names.unique("messages"))).queueUrl();
-        this.topicQueueUrl =
-                sqs.createQueue(b -> b.queueName(names.unique("from-topic"))).queueUrl();
-        this.topicArn = emulators
-                .snsClient()
-                .createTopic(b -> b.name(names.unique("messages")))
-                .topicArn();
-        var topicQueueArn = sqs.getQueueAttributes(
-                        b -> b.queueUrl(topicQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes()
-                .get(QueueAttributeName.QUEUE_ARN);
-        emulators.snsClient().subscribe(b -> b.topicArn(topicArn)
-                .protocol("sqs")
-                .endpoint(topicQueueArn)
-                .attributes(Map.of("RawMessageDelivery", "true")));
+        if (cluster != null) {
+            this.table = cluster.table;
+            this.registry = cluster.registry;
+            this.queueUrl = cluster.queueUrl;
+            this.topicQueueUrl = cluster.topicQueueUrl;
+            this.topicArn = cluster.topicArn;
+        } else {
+            this.table = names.unique("connections");
+            var registrySettings = RegistrySettings.of(table);
+            RegistryTable.create(emulators.dynamoDbClient(), registrySettings);
+            this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), registrySettings, Clock.systemUTC());
+            this.queueUrl =
+                    sqs.createQueue(b -> b.queueName(names.unique("messages"))).queueUrl();
+            this.topicQueueUrl = sqs.createQueue(b -> b.queueName(names.unique("from-topic")))
+                    .queueUrl();
+            this.topicArn = emulators
+                    .snsClient()
+                    .createTopic(b -> b.name(names.unique("messages")))
+                    .topicArn();
+            var topicQueueArn = sqs.getQueueAttributes(
+                            b -> b.queueUrl(topicQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
+            emulators.snsClient().subscribe(b -> b.topicArn(topicArn)
+                    .protocol("sqs")
+                    .endpoint(topicQueueArn)
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+        }
         var env = new HashMap<String, String>();
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("SERVER_PORT", "0");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
@@ -25,7 +26,7 @@ public final class ManagementApi {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private final LocalConnections hub;
-    private final TopicRelay topics;
+    private final Supplier<TopicRelay> topics;
     private final GatewayMetrics metrics;
     private final int maxFrameBytes;
     private final BooleanSupplier ready;
@@ -33,7 +34,7 @@ public final class ManagementApi {
 
     public ManagementApi(
             LocalConnections hub,
-            TopicRelay topics,
+            Supplier<TopicRelay> topics,
             GatewayMetrics metrics,
             int maxFrameBytes,
             BooleanSupplier ready,
@@ -85,7 +86,8 @@ public final class ManagementApi {
     /** A topic publish from another node of ours, for every subscriber on this one. */
     private void topicPublish(ServerRequest request, ServerResponse response) {
         var frame = new String(request.content().as(byte[].class), StandardCharsets.UTF_8);
-        var delivered = topics.deliverFromNode(request.path().pathParameters().get("topic"), frame);
+        var delivered =
+                topics.get().deliverFromNode(request.path().pathParameters().get("topic"), frame);
         response.header(HeaderNames.CONTENT_TYPE, "application/json")
                 .send(json.createObjectNode().put("delivered", delivered).toString());
     }

@@ -113,11 +113,15 @@ public final class Outputs {
 
     /** SUMU's attributes, built by {@code attribute(dataType, value)} for either SDK's attribute type. */
     private <T> Map<String, T> attributes(String userId, String connectionId, BiFunction<String, String, T> attribute) {
-        return Map.of(
-                "user_id", attribute.apply("String", userId),
-                "connection_id", attribute.apply("String", connectionId),
-                "timestamp", attribute.apply("Number", Long.toString(clock.millis())),
-                "source", attribute.apply("String", source));
+        var attributes = new java.util.LinkedHashMap<String, T>();
+        attributes.put("user_id", attribute.apply("String", userId));
+        // A sweep's OFFLINE has no single connection to name; SQS and SNS refuse empty attribute values.
+        if (!connectionId.isEmpty()) {
+            attributes.put("connection_id", attribute.apply("String", connectionId));
+        }
+        attributes.put("timestamp", attribute.apply("Number", Long.toString(clock.millis())));
+        attributes.put("source", attribute.apply("String", source));
+        return attributes;
     }
 
     private Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> sqsAttributes(
