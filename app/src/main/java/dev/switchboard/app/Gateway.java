@@ -211,7 +211,7 @@ public final class Gateway {
         metrics.frameIn("subscribe");
         var fresh = topics.stream()
                 .distinct()
-                .filter(t -> !hub.subscribersOf(t).contains(connection))
+                .filter(t -> !connection.isSubscribedTo(t))
                 .count();
         if (connection.topicCount() + fresh > settings.maxTopics()) {
             error(

@@ -10,12 +10,14 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The gateway's settings, read from {@value #DEFAULTS} (every key, with its default), {@code application.yaml}
@@ -63,7 +65,7 @@ public record GatewaySettings(
      */
     public static Config config(ConfigSource... overrides) {
         var builder = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource();
-        var sources = new java.util.ArrayList<java.util.function.Supplier<? extends ConfigSource>>();
+        var sources = new ArrayList<Supplier<? extends ConfigSource>>();
         sources.addAll(List.of(overrides));
         sources.add(ConfigSources.environmentVariables());
         sources.add(ConfigSources.systemProperties());

@@ -168,7 +168,7 @@ public final class Main {
         var refresh = registry.settings().connectionTtl().dividedBy(2);
         schedule(scheduler, refresh, () -> {
             registry.refresh(hub.all().stream().map(c -> c.id()).toList());
-            hub.topicCounts().keySet().forEach(relay[0]::countChanged);
+            hub.topics().forEach(relay[0]::countChanged);
         });
         LOG.log(
                 Level.INFO,

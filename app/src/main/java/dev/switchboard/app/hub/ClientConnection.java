@@ -62,6 +62,10 @@ public final class ClientConnection {
         return topics;
     }
 
+    public boolean isSubscribedTo(String topic) {
+        return topics.contains(topic);
+    }
+
     public int topicCount() {
         return topics.size();
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.app.hub;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class LocalConnections {
 
     /** Unsubscribes; returns the topics this connection had. */
     public List<String> unsubscribe(ClientConnection connection, List<String> topics) {
-        var removed = new java.util.ArrayList<String>();
+        var removed = new ArrayList<String>();
         for (var topic : topics) {
             if (connection.topics().remove(topic)) {
                 removed.add(topic);
@@ -70,11 +71,9 @@ public final class LocalConnections {
         return removed;
     }
 
-    /** Every topic with a subscriber on this node, and how many. */
-    public Map<String, Integer> topicCounts() {
-        var counts = new java.util.HashMap<String, Integer>();
-        subscribers.forEach((topic, set) -> counts.put(topic, set.size()));
-        return counts;
+    /** Every topic with a subscriber on this node. */
+    public Set<String> topics() {
+        return Set.copyOf(subscribers.keySet());
     }
 
     /** The subscribers of a topic on this node. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
  * Relays topic publishes across nodes. The hub knows this node's subscribers; the registry knows which other nodes
@@ -64,7 +65,7 @@ public final class TopicRelay {
      *
      * @param text the frame, given the total subscriber count
      */
-    public void publish(String topic, java.util.function.IntFunction<String> text) {
+    public void publish(String topic, IntFunction<String> text) {
         var local = hub.subscribersOf(topic);
         var remote = remoteNodes(topic);
         var clients =
