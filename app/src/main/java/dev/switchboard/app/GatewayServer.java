@@ -50,15 +50,25 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Drains: readiness turns false and new connections are refused (503), every client is closed with 1001 (going
-     * away: reconnect, to another node) and deregistered (OFFLINEs sent), the node's records are removed, and both
-     * sockets stop. Work past the shutdown deadline is cut short: the sweep of a surviving node finishes it.
+     * Drains: readiness turns false and new connections are refused (503); after the shutdown delay every client is
+     * closed with 1001 (going away: reconnect, to another node) and deregistered (OFFLINEs sent), the node's records
+     * are removed, and both sockets stop. Work past the shutdown deadline is cut short: the sweep of a surviving node
+     * finishes it.
      */
     public void stop() {
         if (!running.compareAndSet(true, false)) {
             return;
         }
         draining.set(true);
+        var delay = gateway.settings().shutdownDelay();
+        if (delay.isPositive()) {
+            LOG.log(Level.INFO, "draining: not ready, clients kept for {0} while the load balancer notices", delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         scheduler.shutdownNow();
         var connections = gateway.hub().all();
         var deadline = System.nanoTime() + gateway.settings().shutdownDeadline().toNanos();

@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  *
  * @param managementUrl the internal URL advertised in every connection record, where other nodes and pushers
  *     reach this node's Management API
+ * @param shutdownDelay how long a draining node keeps its clients after readiness turns false, so that a load
+ *     balancer stops routing to it first
+ * @param shutdownDeadline how long the drain (closing clients, deregistering them) may take after the delay
  */
 public record GatewaySettings(
         String host,
@@ -53,6 +56,7 @@ public record GatewaySettings(
         Duration nodeLease,
         Duration sweepInterval,
         Duration topicsCache,
+        Duration shutdownDelay,
         Duration shutdownDeadline) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
@@ -111,6 +115,7 @@ public record GatewaySettings(
                 duration(config, "node.lease"),
                 duration(config, "node.sweep"),
                 duration(config, "topics.cache"),
+                duration(config, "shutdown.delay"),
                 duration(config, "shutdown.deadline"));
     }
 
@@ -142,6 +147,7 @@ public record GatewaySettings(
                 nodeLease,
                 sweepInterval,
                 topicsCache,
+                shutdownDelay,
                 shutdownDeadline);
     }
 

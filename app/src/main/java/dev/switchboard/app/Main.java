@@ -28,6 +28,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The gateway's composition root: settings, AWS clients, registry, hub, outputs, the two sockets. */
 public final class Main {
@@ -35,6 +37,9 @@ public final class Main {
     public static final String INTERNAL_SOCKET = "internal";
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    /** The exit status when a drain was cut short (a second signal, or past its deadline). */
+    private static final int EXIT_CUT_SHORT = 1;
 
     private Main() {}
 
@@ -71,21 +76,34 @@ public final class Main {
         }
         var clients = AwsClients.fromEnvironment();
         var server = start(settings, clients);
-        // SIGTERM (or Ctrl-C): drain within the deadline; a watchdog halts the process if the drain hangs.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            var watchdog = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    Thread.sleep(settings.shutdownDeadline().plusSeconds(5));
-                    LOG.log(Level.WARNING, "drain overran its deadline; halting");
-                    Runtime.getRuntime().halt(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        var stopping = new AtomicBoolean();
+        // SIGTERM or Ctrl-C drains the node, then exits; a second one, or a drain past its deadline, exits at once.
+        SignalHandler onSignal = signal -> {
+            if (!stopping.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "SIG{0} again: exiting without finishing the drain", signal.getName());
+                Runtime.getRuntime().halt(EXIT_CUT_SHORT);
+            }
+            LOG.log(Level.INFO, "SIG{0}: draining (send it again to exit at once)", signal.getName());
+            Thread.ofPlatform().name("drain").start(() -> {
+                var watchdog = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        Thread.sleep(settings.shutdownDelay()
+                                .plus(settings.shutdownDeadline())
+                                .plusSeconds(5));
+                        LOG.log(Level.WARNING, "drain overran its deadline; exiting");
+                        Runtime.getRuntime().halt(EXIT_CUT_SHORT);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                server.stop();
+                clients.close();
+                watchdog.interrupt();
+                System.exit(0);
             });
-            server.stop();
-            clients.close();
-            watchdog.interrupt();
-        }));
+        };
+        Signal.handle(new Signal("TERM"), onSignal);
+        Signal.handle(new Signal("INT"), onSignal);
     }
 
     /** Starts a gateway node on the settings' ports (0 picks free ones; the advertised URL follows). */

@@ -2,7 +2,6 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
@@ -10,9 +9,15 @@ import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.TopicNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Several gateway nodes in one JVM sharing DynamoDB Local, the queue and the topic: they act as one. */
 @ExtendWith(EmulatorsExtension.class)
 class ClusterIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final Map<String, String> FAST = Map.of(
             "PRESENCE_TARGET", "topic", "NODE_HEARTBEAT", "PT0.5S", "NODE_LEASE", "PT2S", "NODE_SWEEP", "PT0.5S");
@@ -33,7 +37,13 @@ class ClusterIT {
     }
 
     private GatewayFixture node(Emulators emulators, TestNames names) {
-        var node = new GatewayFixture(emulators, names, FAST, nodes.isEmpty() ? null : nodes.getFirst());
+        return node(emulators, names, Map.of());
+    }
+
+    private GatewayFixture node(Emulators emulators, TestNames names, Map<String, String> overrides) {
+        var settings = new HashMap<>(FAST);
+        settings.putAll(overrides);
+        var node = new GatewayFixture(emulators, names, settings, nodes.isEmpty() ? null : nodes.getFirst());
         nodes.add(node);
         return node;
     }
@@ -107,7 +117,7 @@ class ClusterIT {
         second.close();
         Await.until("both gone", DEADLINE, () -> one.registry.connectionsOf(user), List::isEmpty);
 
-        var statuses = presence(one, user, 2);
+        var statuses = one.presenceOf(user, 2);
         assertThat(statuses).containsExactly("ONLINE", "OFFLINE");
     }
 
@@ -130,7 +140,7 @@ class ClusterIT {
                 Duration.ofSeconds(10),
                 () -> survivor.registry.connectionsOfNode(nodeId),
                 List::isEmpty);
-        assertThat(presence(survivor, user, 2)).containsExactly("ONLINE", "OFFLINE");
+        assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
 
     @Test
@@ -151,44 +161,112 @@ class ClusterIT {
         assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
         assertThat(staying.registry.nodesOf(room)).isEmpty();
         assertThat(staying.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
-        assertThat(presence(staying, user, 2)).containsExactly("ONLINE", "OFFLINE");
+        assertThat(staying.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
 
-    /** The user's presence statuses on the messages topic, in version order, once {@code count} have arrived. */
-    private static List<String> presence(GatewayFixture node, String user, int count) throws Exception {
-        var events = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
-        Await.until(
-                count + " presence events of " + user,
-                DEADLINE,
-                () -> node.emulators
-                        .sqsClient()
-                        .receiveMessage(b -> b.queueUrl(node.topicQueueUrl)
-                                .waitTimeSeconds(1)
-                                .maxNumberOfMessages(10))
-                        .messages(),
-                messages -> {
-                    for (var m : messages) {
-                        try {
-                            var event = JSON.readTree(m.body());
-                            if (user.equals(
-                                    event.path("message").path("user_id").asText())) {
-                                events.add(event.path("message"));
-                            } else {
-                                // Another test's event: leave it for that test.
-                                node.emulators.sqsClient().changeMessageVisibility(b -> b.queueUrl(node.topicQueueUrl)
-                                        .receiptHandle(m.receiptHandle())
-                                        .visibilityTimeout(0));
-                            }
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+    @Test
+    void racingSubscribesAndUnsubscribesOnTwoNodesLeaveExactCountsAndDeliveries(Emulators emulators, TestNames names)
+            throws Exception {
+        // No topic cache: this test is about the registry's counts under races, not the documented cache window.
+        var one = node(emulators, names, Map.of("TOPICS_CACHE", "PT0S"));
+        var two = node(emulators, names, Map.of("TOPICS_CACHE", "PT0S"));
+        var room = names.unique("room");
+        var subscribe = "{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}";
+        var unsubscribe = "{\"type\":\"unsubscribe\",\"topics\":[\"" + room + "\"]}";
+        var clients = new ArrayList<TestClient>();
+        for (var i = 0; i < 12; i++) {
+            clients.add((i % 2 == 0 ? one : two).connect("user" + i));
+        }
+        // Each client flips its subscription a random number of times, all at once; odd flips end subscribed.
+        var random = new Random(42);
+        var flips = clients.stream().map(c -> 1 + random.nextInt(12)).toList();
+        var tasks = new ArrayList<Future<?>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var i = 0; i < clients.size(); i++) {
+                var client = clients.get(i);
+                var count = flips.get(i);
+                tasks.add(threads.submit(() -> {
+                    for (var flip = 0; flip < count; flip++) {
+                        client.send(flip % 2 == 0 ? subscribe : unsubscribe);
                     }
-                    return events.size() >= count;
-                });
-        return events.stream()
-                .sorted(java.util.Comparator.comparingLong(
-                        e -> e.path("version").asLong()))
-                .map(e -> e.path("status").asText())
-                .toList();
+                    return client.pingForConnectionId();
+                }));
+            }
+        }
+        for (var task : tasks) {
+            task.get();
+        }
+        var subscribed = new ArrayList<TestClient>();
+        var others = new ArrayList<TestClient>();
+        for (var i = 0; i < clients.size(); i++) {
+            (flips.get(i) % 2 == 1 ? subscribed : others).add(clients.get(i));
+        }
+        var expected = new HashMap<String, Integer>();
+        for (var i = 0; i < clients.size(); i++) {
+            if (flips.get(i) % 2 == 1) {
+                expected.merge(
+                        (i % 2 == 0 ? one : two).server.gateway().settings().nodeId(), 1, Integer::sum);
+            }
+        }
+        Await.until(
+                "per-node counts " + expected,
+                DEADLINE,
+                () -> one.registry.nodesOf(room).stream()
+                        .collect(Collectors.toMap(TopicNode::nodeId, TopicNode::subscribers)),
+                expected::equals);
+        assertThat(subscribed).isNotEmpty();
+
+        subscribed.getFirst().send("{\"type\":\"publish\",\"topic\":\"" + room + "\",\"data\":\"x\"}");
+        for (var client : subscribed) {
+            assertThat(client.next("publish").path("clients").asInt()).isEqualTo(subscribed.size());
+        }
+        for (var client : others) {
+            client.send("{\"type\":\"ping\"}");
+            assertThat(client.next().path("type").asText()).isEqualTo("pong");
+        }
+        clients.forEach(TestClient::close);
+    }
+
+    @Test
+    void concurrentConnectsAndDisconnectsOfUsersAcrossNodesAlternateOnlineAndOffline(
+            Emulators emulators, TestNames names) throws Exception {
+        var nodes = List.of(node(emulators, names), node(emulators, names), node(emulators, names));
+        var users = Set.of(names.unique("ann"), names.unique("ben"), names.unique("cid"));
+        // Per user, 4 sessions at once, each connecting 4 times to a random node: overlapping and gapped lives.
+        var tasks = new ArrayList<Future<?>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var user : users) {
+                for (var session = 0; session < 4; session++) {
+                    var random = new Random(user.hashCode() * 31L + session);
+                    tasks.add(threads.submit(() -> {
+                        for (var life = 0; life < 4; life++) {
+                            try (var client =
+                                    nodes.get(random.nextInt(nodes.size())).connect(user)) {
+                                client.pingForConnectionId();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+            }
+        }
+        for (var task : tasks) {
+            task.get();
+        }
+        var registry = nodes.getFirst().registry;
+        for (var user : users) {
+            Await.until(user + " gone everywhere", DEADLINE, () -> registry.connectionsOf(user), List::isEmpty);
+        }
+
+        var statuses = nodes.getFirst().presence(users, all -> all.values().stream()
+                .allMatch(s -> !s.isEmpty() && s.getLast().equals("OFFLINE") && s.size() % 2 == 0));
+        for (var user : users) {
+            var sequence = statuses.get(user);
+            for (var i = 0; i < sequence.size(); i++) {
+                assertThat(sequence.get(i))
+                        .as("%s event %d of %s", user, i, sequence)
+                        .isEqualTo(i % 2 == 0 ? "ONLINE" : "OFFLINE");
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.switchboard.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.ConnectionRegistry;
@@ -10,8 +14,16 @@ import io.helidon.config.ConfigSources;
 import io.helidon.config.EnvironmentVariables;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -19,6 +31,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * of its own (the topic delivers raw into {@link #topicQueueUrl}).
  */
 final class GatewayFixture implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final Emulators emulators;
     final String table;
     final String queueUrl;
@@ -63,6 +77,14 @@ final class GatewayFixture implements AutoCloseable {
                     .endpoint(topicQueueArn)
                     .attributes(Map.of("RawMessageDelivery", "true")));
         }
+        var settings = GatewaySettings.from(config(environment(overrides)));
+        this.server = Main.start(
+                settings,
+                new Main.AwsClients(emulators.dynamoDbClient(), emulators.sqsClient(), emulators.snsClient()));
+    }
+
+    /** The environment of a node of this cluster on free loopback ports, with {@code overrides}. */
+    Map<String, String> environment(Map<String, String> overrides) {
         var env = new HashMap<String, String>();
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("SERVER_PORT", "0");
@@ -76,10 +98,7 @@ final class GatewayFixture implements AutoCloseable {
         env.put("MESSAGES_QUEUE_URL", queueUrl);
         env.put("MESSAGES_TOPIC_ARN", topicArn);
         env.putAll(overrides);
-        var settings = GatewaySettings.from(config(env));
-        this.server = Main.start(
-                settings,
-                new Main.AwsClients(emulators.dynamoDbClient(), emulators.sqsClient(), emulators.snsClient()));
+        return env;
     }
 
     static Config config(Map<String, String> env) {
@@ -116,5 +135,56 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** The user's presence statuses from the messages topic, in version order, once {@code count} have arrived. */
+    List<String> presenceOf(String user, int count) {
+        return presence(Set.of(user), statuses -> statuses.get(user).size() >= count)
+                .get(user);
+    }
+
+    /**
+     * The presence statuses of {@code users} from the messages topic, by user in version order, once {@code done}
+     * holds for them (another user's events are left on the queue for their own test).
+     */
+    Map<String, List<String>> presence(Set<String> users, Predicate<Map<String, List<String>>> done) {
+        var events = new HashMap<String, List<JsonNode>>();
+        users.forEach(user -> events.put(user, new ArrayList<>()));
+        var sqs = emulators.sqsClient();
+        var statuses = (Supplier<Map<String, List<String>>>)
+                () -> events.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stream()
+                        .sorted(Comparator.comparingLong(
+                                event -> event.path("version").asLong()))
+                        .map(event -> event.path("status").asText())
+                        .toList()));
+        Await.until(
+                "presence events of " + users,
+                Duration.ofSeconds(30),
+                () -> sqs.receiveMessage(b ->
+                                b.queueUrl(topicQueueUrl).waitTimeSeconds(1).maxNumberOfMessages(10))
+                        .messages(),
+                messages -> {
+                    for (var m : messages) {
+                        var event = json(m.body()).path("message");
+                        var mine = events.get(event.path("user_id").asText());
+                        if (mine != null) {
+                            mine.add(event);
+                        } else {
+                            sqs.changeMessageVisibility(b -> b.queueUrl(topicQueueUrl)
+                                    .receiptHandle(m.receiptHandle())
+                                    .visibilityTimeout(0));
+                        }
+                    }
+                    return done.test(statuses.get());
+                });
+        return statuses.get();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
     }
 }

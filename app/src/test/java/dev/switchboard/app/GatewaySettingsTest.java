@@ -42,6 +42,11 @@ class GatewaySettingsTest {
         assertThat(settings.abuseThreshold()).isEqualTo(500);
         assertThat(settings.pingInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.nodeLease()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.sweepInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.topicsCache()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.shutdownDelay()).isEqualTo(Duration.ZERO);
+        assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
@@ -59,7 +64,9 @@ class GatewaySettingsTest {
                 Map.entry("MESSAGES_QUEUE_URL", "http://q"),
                 Map.entry("MESSAGES_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t"),
                 Map.entry("PRESENCE_TARGET", "queue"),
-                Map.entry("LIMITS_FRAME_BYTES", "4096"))));
+                Map.entry("LIMITS_FRAME_BYTES", "4096"),
+                Map.entry("SHUTDOWN_DELAY", "PT5S"),
+                Map.entry("SHUTDOWN_DEADLINE", "PT40S"))));
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
@@ -73,6 +80,8 @@ class GatewaySettingsTest {
         assertThat(settings.messagesTopicArn()).contains("arn:aws:sns:us-east-1:1:t");
         assertThat(settings.presenceTarget()).isEqualTo(PresenceTarget.QUEUE);
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
+        assertThat(settings.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(40));
     }
 
     @Test

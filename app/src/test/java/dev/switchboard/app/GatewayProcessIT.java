@@ -1,0 +1,183 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.emulators.Await;
+import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.EmulatorsExtension;
+import dev.switchboard.emulators.TestNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway node as its own process ({@code Main}, configured by environment variables only) beside a node in this
+ * JVM: SIGKILL leaves its connections to the survivor's sweep; SIGTERM drains it; a second SIGTERM exits at once.
+ */
+@ExtendWith(EmulatorsExtension.class)
+class GatewayProcessIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Pattern STARTED = Pattern.compile("gateway started .* port=(\\d+) managementPort=(\\d+)");
+    private static final Map<String, String> FAST = Map.of(
+            "PRESENCE_TARGET", "topic", "NODE_HEARTBEAT", "PT0.5S", "NODE_LEASE", "PT2S", "NODE_SWEEP", "PT0.5S");
+
+    @TempDir
+    Path directory;
+
+    private GatewayFixture survivor;
+    private Process process;
+    private Path output;
+
+    @AfterEach
+    void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        if (survivor != null) {
+            survivor.close();
+        }
+    }
+
+    @Test
+    void aNodeKilledWithSigkillIsSweptByTheSurvivorAndItsUsersGoOffline(Emulators emulators, TestNames names)
+            throws Exception {
+        survivor = new GatewayFixture(emulators, names, FAST);
+        var nodeId = names.unique("killed");
+        var ports = startNode(emulators, Map.of("NODE_ID", nodeId));
+        var user = names.unique("user");
+        var client = TestClient.connect(ws(ports[0], survivor.token(user)));
+        client.pingForConnectionId();
+        assertThat(survivor.registry.connectionsOfNode(nodeId)).hasSize(1);
+
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no drain, no cleanup
+
+        // Documented bound: NODE_LEASE (2 s here) + NODE_SWEEP (0.5 s) + the sweep's own time.
+        Await.until(
+                "the killed node's connection swept",
+                Duration.ofSeconds(15),
+                () -> survivor.registry.connectionsOfNode(nodeId),
+                List::isEmpty);
+        assertThat(survivor.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
+        assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
+    }
+
+    @Test
+    void sigtermDrainsTheNodeAndExitsCleanly(Emulators emulators, TestNames names) throws Exception {
+        survivor = new GatewayFixture(emulators, names, FAST);
+        var nodeId = names.unique("drained");
+        var ports = startNode(emulators, Map.of("NODE_ID", nodeId));
+        var user = names.unique("user");
+        var client = TestClient.connect(ws(ports[0], survivor.token(user)));
+        client.pingForConnectionId();
+
+        process.destroy(); // SIGTERM
+
+        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status; output: %s", output()).isZero();
+        assertThat(survivor.registry.connectionsOfNode(nodeId)).isEmpty();
+        assertThat(survivor.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
+        assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
+    }
+
+    @Test
+    void aSecondSigtermExitsAtOnceWhileTheFirstStillWaits(Emulators emulators, TestNames names) throws Exception {
+        survivor = new GatewayFixture(emulators, names, FAST);
+        // A long delay: without the second signal the node would keep its clients for ten minutes.
+        var ports = startNode(emulators, Map.of("SHUTDOWN_DELAY", "PT10M"));
+        var client = TestClient.connect(ws(ports[0], survivor.token(names.unique("user"))));
+        client.pingForConnectionId();
+
+        process.destroy();
+        Await.until("readiness false", DEADLINE, () -> readiness(ports[1]), status -> status == 503);
+        assertThat(process.isAlive()).isTrue();
+        assertThat(client.closed).isNotDone();
+
+        process.destroy();
+
+        assertThat(process.waitFor(15, TimeUnit.SECONDS))
+                .as("exited; output: %s", output())
+                .isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output()).anyMatch(line -> line.contains("exiting without finishing the drain"));
+    }
+
+    /** Starts {@code Main} as a process on free ports in the survivor's cluster; returns its two ports. */
+    private int[] startNode(Emulators emulators, Map<String, String> overrides) throws IOException {
+        output = directory.resolve("gateway.log");
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        var env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
+        var settings = new HashMap<>(survivor.environment(FAST));
+        settings.putAll(overrides);
+        env.putAll(settings);
+        env.put("AWS_REGION", emulators.settings().region());
+        env.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
+        process = builder.start();
+        var started = Await.until(
+                "the gateway process to start",
+                DEADLINE,
+                () -> output().stream()
+                        .map(STARTED::matcher)
+                        .filter(m -> m.find())
+                        .findFirst()
+                        .map(m -> new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))})
+                        .or(() -> process.isAlive() ? Optional.empty() : Optional.of(new int[0])),
+                Optional::isPresent);
+        assertThat(started.orElseThrow()).as("started; output: %s", output()).hasSize(2);
+        return started.orElseThrow();
+    }
+
+    private static URI ws(int port, String token) {
+        return URI.create("ws://127.0.0.1:" + port + "/ws?authorization=" + token);
+    }
+
+    private static int readiness(int managementPort) {
+        try (var http = HttpClient.newHttpClient()) {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private List<String> output() {
+        try {
+            return Files.exists(output) ? Files.readAllLines(output) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
