@@ -74,8 +74,13 @@ public final class GatewayServer implements AutoCloseable {
         var deadline = System.nanoTime() + gateway.settings().shutdownDeadline().toNanos();
         var drain = Thread.ofVirtual().start(() -> {
             for (var connection : connections) {
-                connection.close(CloseCode.GOING_AWAY, "server shutting down");
-                gateway.closed(connection, CloseCode.GOING_AWAY.status());
+                try {
+                    connection.close(CloseCode.GOING_AWAY, "server shutting down");
+                    gateway.closed(connection, CloseCode.GOING_AWAY.status());
+                } catch (RuntimeException e) {
+                    // One connection's failure must not leave the others undrained.
+                    LOG.log(Level.WARNING, "drain of connectionId={0} failed: {1}", connection.id(), e.getMessage());
+                }
             }
             try {
                 registry.forgetTopicsOf(gateway.settings().nodeId());

@@ -11,6 +11,7 @@ import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
@@ -37,6 +38,8 @@ public final class Main {
     public static final String INTERNAL_SOCKET = "internal";
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    private static final SocketOptions NO_DELAY =
+            SocketOptions.builder().tcpNoDelay(true).build();
 
     /** The exit status when a drain was cut short (a second signal, or past its deadline). */
     private static final int EXIT_CUT_SHORT = 1;
@@ -131,10 +134,15 @@ public final class Main {
         var holder = new Gateway[1];
         var draining = new AtomicBoolean();
         var relay = new TopicRelay[1];
-        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        var http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade dance: one kept-alive connection per node
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         var server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
+                // Small frames leave at once: with Nagle on, a frame could wait for the peer's delayed ACK (40 ms).
+                .connectionOptions(NO_DELAY)
                 .addProtocol(WsConfig.builder()
                         .name("websocket")
                         // Frames up to 8 × our limit reach us and get an error frame; beyond, Helidon closes (1009).
@@ -143,7 +151,8 @@ public final class Main {
                 .addRouting(WsRouting.builder()
                         .endpoint("/ws", () -> new GatewayListener(holder[0], verifier, draining::get))
                         .endpoint("/", () -> new GatewayListener(holder[0], verifier, draining::get)))
-                .putSocket(INTERNAL_SOCKET, socket -> socket.host(settings.managementHost())
+                .putSocket(INTERNAL_SOCKET, socket -> socket.connectionOptions(NO_DELAY)
+                        .host(settings.managementHost())
                         .port(settings.managementPort())
                         .routing(routing -> new ManagementApi(
                                         hub,
@@ -183,6 +192,7 @@ public final class Main {
         // Dead nodes: whichever survivor sweeps first deregisters their connections and sends the OFFLINEs.
         schedule(scheduler, effective.sweepInterval(), () -> registry.sweepDeadNodes()
                 .forEach(change -> outputs.presence(change, "")));
+        schedule(scheduler, Duration.ofMinutes(1), () -> relay[0].forgetIdle(Duration.ofMinutes(1)));
         var refresh = registry.settings().connectionTtl().dividedBy(2);
         schedule(scheduler, refresh, () -> {
             registry.refresh(hub.all().stream().map(c -> c.id()).toList());

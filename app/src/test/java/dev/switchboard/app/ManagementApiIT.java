@@ -3,10 +3,18 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.app.topics.RelayBatch;
+import dev.switchboard.app.topics.RelayBatch.Relayed;
+import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestNames;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -88,5 +96,29 @@ class ManagementApiIT {
                 .isInstanceOf(GoneException.class);
         assertThatThrownBy(() -> api.getConnection(b -> b.connectionId("no-such-connection")))
                 .isInstanceOf(GoneException.class);
+    }
+
+    @Test
+    void aRelayBatchFromAnotherNodeReachesTheSubscribersAndABrokenOneIs400() throws Exception {
+        try (var client = gateway.connect("dave");
+                var http = HttpClient.newHttpClient()) {
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"relay-room\"]}");
+            client.pingForConnectionId();
+            var relay = HttpRequest.newBuilder(gateway.management().resolve(TopicRelay.PATH));
+
+            var good = http.send(
+                    relay.POST(BodyPublishers.ofString(RelayBatch.encode(List.of(
+                                    new Relayed("relay-room", "{\"n\":1}"), new Relayed("relay-room", "{\"n\":2}")))))
+                            .build(),
+                    BodyHandlers.ofString());
+            var broken =
+                    http.send(relay.POST(BodyPublishers.ofString("12:relay")).build(), BodyHandlers.ofString());
+
+            assertThat(good.body()).isEqualTo("{\"delivered\":2}");
+            assertThat(client.next().path("n").asInt()).isEqualTo(1);
+            assertThat(client.next().path("n").asInt()).isEqualTo(2);
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(broken.body()).contains("offset 0");
+        }
     }
 }

@@ -107,6 +107,11 @@ final class TestClient implements AutoCloseable {
         return next("pong").path("connectionId").asText();
     }
 
+    /** Drops the TCP connection without a close handshake, as a vanished peer does. */
+    void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

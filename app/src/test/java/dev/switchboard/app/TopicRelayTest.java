@@ -1,10 +1,14 @@
 package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.topics.RelayBatch;
+import dev.switchboard.app.topics.RelayBatch.Relayed;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopicRelayTest {
@@ -29,5 +33,27 @@ class TopicRelayTest {
 
         assertThat(new ObjectMapper().readTree(relayed).path("clients").asInt()).isEqualTo(2);
         assertThat(relayed).doesNotContain("99");
+    }
+
+    @Test
+    void aRelayBatchCarriesTopicsAndFramesUntouched() {
+        var batch = List.of(
+                new Relayed("room:1", "{\"type\":\"publish\",\n \"data\":\"12:x\"}"),
+                new Relayed("7", ""),
+                new Relayed("caf\u00e9 \uD83D\uDE00", "{\"clients\":3}"));
+
+        assertThat(RelayBatch.decode(RelayBatch.encode(batch))).isEqualTo(batch);
+        assertThat(RelayBatch.decode("")).isEmpty();
+    }
+
+    @Test
+    void aBrokenRelayBatchIsRefusedNamingWhere() {
+        assertThatThrownBy(() -> RelayBatch.decode("5:room"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset 0");
+        assertThatThrownBy(() -> RelayBatch.decode("1:r2:{}x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset 7");
+        assertThatThrownBy(() -> RelayBatch.decode("-1:r")).isInstanceOf(IllegalArgumentException.class);
     }
 }

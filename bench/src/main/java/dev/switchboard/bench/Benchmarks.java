@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.signaling.SignalingBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -21,15 +21,31 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Benchmarks {
     private Benchmarks() {}
 
-    public static void main(String[] args) throws RunnerException {
-        var smoke = List.of(args).contains("--smoke");
-        var results = run(smoke);
+    /**
+     * {@code bin/bench [--smoke] [jmh|signaling]}: every benchmark (or the named one), then one summary. The signaling
+     * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
+     */
+    public static void main(String[] args) throws Exception {
+        var arguments = List.of(args);
+        var smoke = arguments.contains("--smoke");
+        var only = arguments.stream().filter(a -> !a.startsWith("--")).toList();
+        var summary = new ArrayList<String>();
+        if (only.isEmpty() || only.contains("jmh")) {
+            summary.add(summary(run(smoke)));
+        }
+        if (only.isEmpty() || only.contains("signaling")) {
+            var plans = smoke
+                    ? List.of(SignalingBenchmark.SMOKE)
+                    : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED);
+            summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
+        }
         System.out.println();
-        System.out.println(summary(results));
+        System.out.println(String.join(System.lineSeparator() + System.lineSeparator(), summary));
+        System.exit(0); // the emulators' and clients' threads do not hold the summary back
     }
 
     /** Runs every benchmark: full (a fork, 3 warm-ups and 5 measurements of 2 s) or smoke (in process, 0.2 s). */
-    public static Collection<RunResult> run(boolean smoke) throws RunnerException {
+    public static Collection<RunResult> run(boolean smoke) throws org.openjdk.jmh.runner.RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder().include(TokenVerificationBenchmark.class.getName());
         options = smoke
                 ? options.forks(0)

@@ -2,6 +2,9 @@ package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.bench.signaling.SignalingBenchmark;
+import dev.switchboard.bench.signaling.SignalingLoad;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every benchmark runs for a moment and measures something, so none can rot unnoticed. Not a measurement. */
@@ -17,5 +20,23 @@ class BenchmarksSmokeIT {
                 .contains("rs256")
                 .contains("es256")
                 .contains("ratio");
+    }
+
+    @Test
+    void theSignalingBenchmarkRunsEveryTargetAndLosesNothing() throws Exception {
+        var results = SignalingBenchmark.run(List.of(SignalingBenchmark.SMOKE), false);
+
+        assertThat(results)
+                .extracting(SignalingLoad.Result::target)
+                .containsExactly("y-webrtc server.js", "gateway, 1 node", "gateway, 2 nodes");
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.lost()).as("lost in %s", r.target()).isZero();
+            assertThat(r.duplicates()).as("duplicated in %s", r.target()).isZero();
+            assertThat(r.connectsPerSecond()).isPositive();
+            assertThat(r.subscribesPerSecond()).isPositive();
+            assertThat(r.deliveriesPerSecond()).isPositive();
+            assertThat(r.p99Millis()).isGreaterThanOrEqualTo(r.p50Millis());
+        });
+        assertThat(SignalingBenchmark.table(results)).contains("ratios to the reference");
     }
 }

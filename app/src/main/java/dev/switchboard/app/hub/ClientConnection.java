@@ -120,7 +120,11 @@ public final class ClientConnection {
             try {
                 session.close(code.status(), reason);
             } catch (RuntimeException e) {
-                session.terminate();
+                try {
+                    session.terminate(); // the socket is already gone: Helidon's terminate writes a close frame too
+                } catch (RuntimeException alreadyGone) {
+                    // nothing left to close
+                }
             }
         }
     }

@@ -28,12 +28,20 @@ public final class GatewayMetrics {
         counter("switchboard_frames_out", "kind", kind).increment();
     }
 
+    public void framesOut(String kind, int count) {
+        counter("switchboard_frames_out", "kind", kind).increment(count);
+    }
+
     public void error(ErrorCode code) {
         counter("switchboard_errors", "code", code.wireName()).increment();
     }
 
     public void outputFailure(String output) {
         counter("switchboard_output_failures", "output", output).increment();
+    }
+
+    public void outputFailures(String output, int count) {
+        counter("switchboard_output_failures", "output", output).increment(count);
     }
 
     public void handshakeRefused(String reason) {

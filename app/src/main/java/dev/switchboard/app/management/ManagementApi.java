@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
  * speaks it ({@code POST|GET|DELETE /@connections/{id}}, 410 {@code GoneException} for a connection not on this
- * node), the topic relay between our own nodes ({@code POST /@topics/{topic}}), {@code /health} ({@code /live},
+ * node), the topic relay between our own nodes ({@code POST /@topics}, a {@code RelayBatch}), {@code /health} ({@code /live},
  * {@code /ready}) and {@code /metrics} (Prometheus).
  */
 public final class ManagementApi {
@@ -51,7 +51,7 @@ public final class ManagementApi {
         routing.post("/@connections/{id}", this::post)
                 .get("/@connections/{id}", this::get)
                 .delete("/@connections/{id}", this::delete)
-                .post(TopicRelay.PATH + "{topic}", this::topicPublish)
+                .post(TopicRelay.PATH, this::topicPublish)
                 .get("/health", this::readiness)
                 .get("/health/ready", this::readiness)
                 .get("/health/live", (req, res) -> health(res, true))
@@ -85,9 +85,14 @@ public final class ManagementApi {
 
     /** A topic publish from another node of ours, for every subscriber on this one. */
     private void topicPublish(ServerRequest request, ServerResponse response) {
-        var frame = new String(request.content().as(byte[].class), StandardCharsets.UTF_8);
-        var delivered =
-                topics.get().deliverFromNode(request.path().pathParameters().get("topic"), frame);
+        var body = new String(request.content().as(byte[].class), StandardCharsets.UTF_8);
+        int delivered;
+        try {
+            delivered = topics.get().deliverFromNode(body);
+        } catch (IllegalArgumentException e) {
+            response.status(Status.BAD_REQUEST_400).send(e.getMessage());
+            return;
+        }
         response.header(HeaderNames.CONTENT_TYPE, "application/json")
                 .send(json.createObjectNode().put("delivered", delivered).toString());
     }

@@ -6,15 +6,11 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.TopicNode;
 import java.lang.System.Logger.Level;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
@@ -26,8 +22,11 @@ import java.util.function.IntFunction;
  * latest {@code cacheTtl} later (the consistency window, docs/architecture.md). Thread-safe.
  */
 public final class TopicRelay {
-    /** The Management API extension between our own nodes: one publish, for every subscriber of that node. */
-    public static final String PATH = "/@topics/";
+    /** The Management API extension between our own nodes: a batch of publishes, for that node's subscribers. */
+    public static final String PATH = "/@topics";
+
+    /** The media type of a {@link RelayBatch}. */
+    public static final String CONTENT_TYPE = "application/vnd.switchboard.relay-batch";
 
     private static final System.Logger LOG = System.getLogger(TopicRelay.class.getName());
 
@@ -41,6 +40,8 @@ public final class TopicRelay {
     private final Duration cacheTtl;
     private final HttpClient http;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
     public TopicRelay(
             ConnectionRegistry registry,
@@ -61,7 +62,8 @@ public final class TopicRelay {
 
     /**
      * Publishes: the subscribers here get the frame at once; every other node holding subscribers gets it through
-     * one POST, sent without waiting. {@code clients} counts all subscribers everywhere.
+     * its {@link NodeLink} (queued, batched, in order), without waiting. {@code clients} counts all subscribers
+     * everywhere.
      *
      * @param text the frame, given the total subscriber count
      */
@@ -76,33 +78,31 @@ public final class TopicRelay {
         var frame = text.apply(clients);
         deliver(local, frame);
         for (var node : remote) {
-            var request = HttpRequest.newBuilder(
-                            URI.create(node.endpoint() + PATH + URLEncoder.encode(topic, StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(frame))
-                    .build();
-            var unused = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> {
-                        if (error != null || response.statusCode() >= 300) {
-                            metrics.outputFailure("node");
-                            LOG.log(
-                                    Level.WARNING,
-                                    "topic relay to node failed nodeId={0} topic={1}: {2}",
-                                    node.nodeId(),
-                                    topic,
-                                    error != null ? error.getMessage() : "HTTP " + response.statusCode());
-                            cache.remove(topic);
-                        } else {
-                            metrics.frameOut("node_relay");
-                        }
-                    });
+            links.computeIfAbsent(
+                            node.endpoint(),
+                            endpoint -> new NodeLink(node.nodeId(), endpoint, http, metrics, cache::remove))
+                    .relay(topic, frame);
         }
     }
 
-    /** A publish from another node, for the subscribers here; returns how many got it. */
-    public int deliverFromNode(String topic, String frame) {
-        return deliver(hub.subscribersOf(topic), frame);
+    /**
+     * A batch of publishes from another node ({@link RelayBatch}), for the subscribers here; returns how many
+     * deliveries it made.
+     *
+     * @throws IllegalArgumentException when the body is not a batch
+     */
+    public int deliverFromNode(String body) {
+        var delivered = 0;
+        for (var relayed : RelayBatch.decode(body)) {
+            delivered += deliver(hub.subscribersOf(relayed.topic()), relayed.frame());
+        }
+        return delivered;
+    }
+
+    /** Forgets the node lists of topics not published to for {@code idle}: the cache holds busy topics only. */
+    public void forgetIdle(Duration idle) {
+        var now = System.nanoTime();
+        cache.values().removeIf(cached -> now - cached.expiresAt() > idle.toNanos());
     }
 
     /** This node's subscriber count of a topic changed: record it in the registry for the other nodes. */
@@ -122,21 +122,38 @@ public final class TopicRelay {
         return delivered;
     }
 
+    /**
+     * The other nodes holding subscribers of the topic. Only a topic's first publish here waits for the registry;
+     * after that an expired answer is still used while one background Query refreshes it, so no publish waits on
+     * DynamoDB (the window grows by that Query's time).
+     */
     private List<TopicNode> remoteNodes(String topic) {
-        var now = System.nanoTime();
         var cached = cache.get(topic);
-        if (cached == null || now - cached.expiresAt() > 0) {
-            try {
-                var nodes = registry.nodesOf(topic).stream()
-                        .filter(n -> !n.nodeId().equals(nodeId) && n.subscribers() > 0)
-                        .toList();
-                cached = new Cached(now + cacheTtl.toNanos(), nodes);
-                cache.put(topic, cached);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "topic nodes unknown topic={0}: {1}", topic, e.getMessage());
-                return cached == null ? List.of() : cached.nodes();
-            }
+        if (cached == null) {
+            return lookUp(topic, List.of());
+        }
+        if (System.nanoTime() - cached.expiresAt() > 0 && refreshing.add(topic)) {
+            Thread.ofVirtual().name("topic-nodes").start(() -> {
+                try {
+                    lookUp(topic, cached.nodes());
+                } finally {
+                    refreshing.remove(topic);
+                }
+            });
         }
         return cached.nodes();
+    }
+
+    private List<TopicNode> lookUp(String topic, List<TopicNode> fallback) {
+        try {
+            var nodes = registry.nodesOf(topic).stream()
+                    .filter(n -> !n.nodeId().equals(nodeId) && n.subscribers() > 0)
+                    .toList();
+            cache.put(topic, new Cached(System.nanoTime() + cacheTtl.toNanos(), nodes));
+            return nodes;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "topic nodes unknown topic={0}: {1}", topic, e.getMessage());
+            return fallback;
+        }
     }
 }

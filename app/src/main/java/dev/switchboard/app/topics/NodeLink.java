@@ -1,0 +1,109 @@
+package dev.switchboard.app.topics;
+
+import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.topics.RelayBatch.Relayed;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The relay to one other node: publishes queue up here and one sender at a time posts them as a batch, so a quiet
+ * topic's publish leaves at once (a batch of one) and a busy one rides in batches of up to {@value #MAX_BATCH}, on
+ * one kept-alive connection, in order. A full queue (the node far behind) refuses more, counted as failures.
+ */
+final class NodeLink {
+    static final int MAX_BATCH = 512;
+    static final int MAX_BATCH_CHARS = 1 << 20;
+    static final int QUEUE = 65_536;
+
+    private static final System.Logger LOG = System.getLogger(NodeLink.class.getName());
+
+    private final String nodeId;
+    private final URI uri;
+    private final HttpClient http;
+    private final GatewayMetrics metrics;
+    private final Consumer<String> onFailure;
+    private final BlockingQueue<Relayed> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicBoolean sending = new AtomicBoolean();
+
+    /** @param onFailure told each topic of a batch that failed (the relay forgets its cached nodes) */
+    NodeLink(String nodeId, String endpoint, HttpClient http, GatewayMetrics metrics, Consumer<String> onFailure) {
+        this.nodeId = nodeId;
+        this.uri = URI.create(endpoint + TopicRelay.PATH);
+        this.http = http;
+        this.metrics = metrics;
+        this.onFailure = onFailure;
+    }
+
+    void relay(String topic, String frame) {
+        if (!queue.offer(new Relayed(topic, frame))) {
+            metrics.outputFailure("node");
+            LOG.log(Level.WARNING, "topic relay queue full nodeId={0} topic={1}: publish dropped", nodeId, topic);
+            return;
+        }
+        if (sending.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("relay-" + nodeId).start(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            var batch = new ArrayList<Relayed>();
+            var chars = 0;
+            Relayed next;
+            while (batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS && (next = queue.poll()) != null) {
+                batch.add(next);
+                chars += next.frame().length();
+            }
+            if (batch.isEmpty()) {
+                sending.set(false);
+                // A publish queued after the poll and before the flag cleared must not wait for the next one.
+                if (queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            post(batch);
+        }
+    }
+
+    private void post(List<Relayed> batch) {
+        var request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", TopicRelay.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(RelayBatch.encode(batch)))
+                .build();
+        String failure;
+        try {
+            var response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() < 300) {
+                metrics.framesOut("node_relay", batch.size());
+                return;
+            }
+            failure = "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            failure = e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        metrics.outputFailures("node", batch.size());
+        LOG.log(
+                Level.WARNING,
+                "topic relay to node failed nodeId={0} publishes={1}: {2}",
+                nodeId,
+                String.valueOf(batch.size()),
+                failure);
+        batch.stream().map(Relayed::topic).distinct().forEach(onFailure);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.app.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of {@code POST /@topics} between our own nodes: publishes, each as {@code <n>:<topic><m>:<frame>} where
+ * {@code n} and {@code m} are the lengths (in UTF-16 code units, decimal) of what follows. Frames travel as the
+ * client sent them, so nothing is escaped or parsed on either side.
+ */
+public final class RelayBatch {
+    /** One publish in a batch. */
+    public record Relayed(String topic, String frame) {}
+
+    private RelayBatch() {}
+
+    public static String encode(List<Relayed> batch) {
+        var size = batch.stream()
+                .mapToInt(r -> r.topic().length() + r.frame().length() + 16)
+                .sum();
+        var out = new StringBuilder(size);
+        for (var relayed : batch) {
+            out.append(relayed.topic().length()).append(':').append(relayed.topic());
+            out.append(relayed.frame().length()).append(':').append(relayed.frame());
+        }
+        return out.toString();
+    }
+
+    /**
+     * @throws IllegalArgumentException when the body is not a batch, naming the offset
+     */
+    public static List<Relayed> decode(String body) {
+        var batch = new ArrayList<Relayed>();
+        var at = new int[] {0};
+        while (at[0] < body.length()) {
+            var topic = field(body, at);
+            var frame = field(body, at);
+            batch.add(new Relayed(topic, frame));
+        }
+        return batch;
+    }
+
+    private static String field(String body, int[] at) {
+        var colon = body.indexOf(':', at[0]);
+        if (colon <= at[0] || colon - at[0] > 9) {
+            throw new IllegalArgumentException("relay batch: no length at offset " + at[0]);
+        }
+        int length;
+        try {
+            length = Integer.parseInt(body, at[0], colon, 10);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("relay batch: bad length at offset " + at[0], e);
+        }
+        var end = colon + 1 + length;
+        if (length < 0 || end > body.length()) {
+            throw new IllegalArgumentException("relay batch: field at offset " + at[0] + " runs past the end");
+        }
+        at[0] = end;
+        return body.substring(colon + 1, end);
+    }
+}

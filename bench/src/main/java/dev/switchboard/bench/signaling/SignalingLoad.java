@@ -1,0 +1,282 @@
+package dev.switchboard.bench.signaling;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+
+/**
+ * The signaling load generator: rooms × peers real WebSocket clients speaking y-webrtc's protocol. It connects them
+ * (connects/s), subscribes each to its room and waits for the pong that follows (subscribes/s), then every peer
+ * publishes {@code messages} messages to its room, unpaced or at a total rate, and every receipt is checked off:
+ * deliveries/s, publish→receive latency, messages lost and duplicated. The same harness drives every server.
+ *
+ * <p>Not single-threaded: connections are spread over several JDK HTTP clients (each has one selector thread) and
+ * every peer publishes from its own virtual thread.
+ */
+public final class SignalingLoad {
+    private static final Duration STALL = Duration.ofSeconds(15);
+    private static final int IN_FLIGHT_CONNECTS = 64;
+
+    /** The shape of a run: {@code rate} is publishes per second over all peers, 0 for as fast as they go. */
+    public record Plan(int rooms, int peers, int messages, int rate, int payloadBytes) {
+        long deliveries() {
+            return (long) rooms * peers * messages * peers;
+        }
+
+        int connections() {
+            return rooms * peers;
+        }
+    }
+
+    /** What one run measured. */
+    public record Result(
+            String target,
+            Plan plan,
+            double connectsPerSecond,
+            double subscribesPerSecond,
+            double deliveriesPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long lost,
+            long duplicates) {}
+
+    private final Plan plan;
+    private final String padding;
+    private final List<HttpClient> clients = new ArrayList<>();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong warmups = new AtomicLong();
+    private final AtomicLong lastReceipt = new AtomicLong();
+    private volatile CountDownLatch pongs = new CountDownLatch(0);
+
+    public SignalingLoad(Plan plan) {
+        this.plan = plan;
+        this.padding = "x".repeat(Math.max(0, plan.payloadBytes()));
+        for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
+            clients.add(HttpClient.newBuilder()
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build());
+        }
+    }
+
+    /**
+     * Runs the plan against a server; {@code uri} gives connection {@code i}'s URL (room {@code i / peers}), so a
+     * cluster target can spread each room's peers over its nodes.
+     */
+    public Result run(String target, IntFunction<URI> uri) throws InterruptedException {
+        var peers = new Peer[plan.connections()];
+        try {
+            var connects = connect(peers, uri);
+            var subscribes = subscribe(peers);
+            warmUp(peers);
+            var start = System.nanoTime();
+            publish(peers, start);
+            awaitDeliveries(plan.deliveries(), delivered);
+            var seconds = (lastReceipt.get() - start) / 1e9;
+            var latencies = Arrays.stream(peers)
+                    .flatMapToLong(p -> Arrays.stream(p.latencies, 0, p.count))
+                    .sorted()
+                    .toArray();
+            return new Result(
+                    target,
+                    plan,
+                    connects,
+                    subscribes,
+                    delivered.get() / seconds,
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99),
+                    plan.deliveries() - delivered.get(),
+                    duplicates.get());
+        } finally {
+            for (var peer : peers) {
+                if (peer != null) {
+                    peer.socket.abort();
+                }
+            }
+            clients.forEach(HttpClient::shutdownNow);
+        }
+    }
+
+    private double connect(Peer[] peers, IntFunction<URI> uri) throws InterruptedException {
+        var permits = new Semaphore(IN_FLIGHT_CONNECTS);
+        var futures = new ArrayList<CompletableFuture<WebSocket>>();
+        var start = System.nanoTime();
+        for (var i = 0; i < peers.length; i++) {
+            permits.acquire();
+            var peer = new Peer(i / plan.peers(), i % plan.peers());
+            peers[i] = peer;
+            var future = clients.get(i % clients.size())
+                    .newWebSocketBuilder()
+                    .buildAsync(uri.apply(i), peer)
+                    .whenComplete((socket, error) -> permits.release());
+            futures.add(future);
+        }
+        for (var i = 0; i < peers.length; i++) {
+            peers[i].socket = futures.get(i).join();
+        }
+        return peers.length / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double subscribe(Peer[] peers) throws InterruptedException {
+        pongs = new CountDownLatch(peers.length);
+        var start = System.nanoTime();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var peer : peers) {
+                threads.execute(() -> {
+                    peer.send("{\"type\":\"subscribe\",\"topics\":[\"" + room(peer.room) + "\"]}");
+                    peer.send("{\"type\":\"ping\"}");
+                });
+            }
+        }
+        if (!pongs.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(pongs.getCount() + " subscriptions unanswered after 60 s");
+        }
+        return peers.length / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** One publish per room, received by all its peers: every path (and every cross-node relay) is up. */
+    private void warmUp(Peer[] peers) throws InterruptedException {
+        for (var room = 0; room < plan.rooms(); room++) {
+            peers[room * plan.peers()].send(publish(room, "w"));
+        }
+        awaitDeliveries(plan.connections(), warmups);
+    }
+
+    private void publish(Peer[] peers, long start) {
+        var interval = plan.rate() == 0 ? 0 : (long) (1e9 * peers.length / plan.rate());
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var peer : peers) {
+                threads.execute(() -> {
+                    // Spread the peers' phases evenly over one interval.
+                    var next = start + interval * peer.index() / peers.length;
+                    for (var q = 0; q < plan.messages(); q++) {
+                        if (interval > 0) {
+                            LockSupport.parkNanos(next - System.nanoTime()); // pacing, not synchronization
+                            next += interval;
+                        }
+                        peer.send(publish(peer.room, peer.seat + ":" + q + ":" + System.nanoTime() + ":" + padding));
+                    }
+                });
+            }
+        }
+    }
+
+    private String publish(int room, String data) {
+        return "{\"type\":\"publish\",\"topic\":\"" + room(room) + "\",\"data\":\"" + data + "\"}";
+    }
+
+    private static String room(int room) {
+        return "bench-room-" + room;
+    }
+
+    /** Waits until {@code counter} reaches {@code expected}, or it has not moved for {@link #STALL}. */
+    private static void awaitDeliveries(long expected, AtomicLong counter) throws InterruptedException {
+        var seen = -1L;
+        var movedAt = System.nanoTime();
+        while (counter.get() < expected) {
+            var now = counter.get();
+            if (now != seen) {
+                seen = now;
+                movedAt = System.nanoTime();
+            } else if (System.nanoTime() - movedAt > STALL.toNanos()) {
+                return; // the rest is lost: reported, not waited for
+            }
+            Thread.sleep(5); // polling a counter with a stall deadline
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    /** One client: receives and checks off publishes; its sends are serialized (the WebSocket allows one at a time). */
+    private final class Peer implements WebSocket.Listener {
+        final int room;
+        final int seat;
+        final BitSet seen;
+        final long[] latencies;
+        int count;
+        volatile WebSocket socket;
+        private final StringBuilder text = new StringBuilder();
+
+        Peer(int room, int seat) {
+            this.room = room;
+            this.seat = seat;
+            this.seen = new BitSet(plan.peers() * plan.messages());
+            this.latencies = new long[plan.peers() * plan.messages()];
+        }
+
+        int index() {
+            return room * plan.peers() + seat;
+        }
+
+        synchronized void send(String frame) {
+            socket.sendText(frame, true).join();
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                receive(text);
+                text.setLength(0);
+            }
+            return null;
+        }
+
+        private void receive(CharSequence frame) {
+            var at = System.nanoTime();
+            var s = frame.toString();
+            var dataAt = s.indexOf("\"data\":\"");
+            if (dataAt < 0) {
+                if (s.contains("\"pong\"")) {
+                    pongs.countDown();
+                }
+                return;
+            }
+            var from = dataAt + 8;
+            if (s.charAt(from) == 'w') {
+                warmups.incrementAndGet();
+                return;
+            }
+            var first = s.indexOf(':', from);
+            var second = s.indexOf(':', first + 1);
+            var third = s.indexOf(':', second + 1);
+            var sender = Integer.parseInt(s, from, first, 10);
+            var sequence = Integer.parseInt(s, first + 1, second, 10);
+            var sentAt = Long.parseLong(s, second + 1, third, 10);
+            var key = sender * plan.messages() + sequence;
+            if (seen.get(key)) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            seen.set(key);
+            latencies[count++] = at - sentAt;
+            lastReceipt.accumulateAndGet(at, Math::max);
+            delivered.incrementAndGet();
+        }
+    }
+}
