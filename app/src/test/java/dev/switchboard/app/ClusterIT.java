@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
+import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.TopicNode;
 import java.time.Duration;
@@ -163,7 +164,7 @@ class ClusterIT {
 
         leaving.server.stop();
 
-        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
         assertThat(staying.registry.nodesOf(room)).isEmpty();
         assertThat(staying.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);

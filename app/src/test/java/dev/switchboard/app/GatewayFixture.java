@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;

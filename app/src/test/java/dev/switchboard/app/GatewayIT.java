@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
+import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import java.net.URI;
 import java.net.http.HttpClient;

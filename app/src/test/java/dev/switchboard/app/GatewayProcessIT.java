@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
+import dev.switchboard.emulators.ServiceProcess;
+import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -41,8 +40,8 @@ class GatewayProcessIT {
     Path directory;
 
     private GatewayFixture survivor;
+    private ServiceProcess node;
     private Process process;
-    private Path output;
 
     @AfterEach
     void stop() {
@@ -88,7 +87,7 @@ class GatewayProcessIT {
 
         process.destroy(); // SIGTERM
 
-        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(client.closed().get(30, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("exit status; output: %s", output()).isZero();
         assertThat(survivor.registry.connectionsOfNode(nodeId)).isEmpty();
@@ -107,7 +106,7 @@ class GatewayProcessIT {
         process.destroy();
         Await.until("readiness false", DEADLINE, () -> readiness(ports[1]), status -> status == 503);
         assertThat(process.isAlive()).isTrue();
-        assertThat(client.closed).isNotDone();
+        assertThat(client.closed()).isNotDone();
 
         process.destroy();
 
@@ -119,39 +118,13 @@ class GatewayProcessIT {
     }
 
     /** Starts {@code Main} as a process on free ports in the survivor's cluster; returns its two ports. */
-    private int[] startNode(Emulators emulators, Map<String, String> overrides) throws IOException {
-        output = directory.resolve("gateway.log");
-        var builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        var env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
+    private int[] startNode(Emulators emulators, Map<String, String> overrides) {
         var settings = new HashMap<>(survivor.environment(FAST));
         settings.putAll(overrides);
-        env.putAll(settings);
-        env.put("AWS_REGION", emulators.settings().region());
-        env.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
-        process = builder.start();
-        var started = Await.until(
-                "the gateway process to start",
-                DEADLINE,
-                () -> output().stream()
-                        .map(STARTED::matcher)
-                        .filter(m -> m.find())
-                        .findFirst()
-                        .map(m -> new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))})
-                        .or(() -> process.isAlive() ? Optional.empty() : Optional.of(new int[0])),
-                Optional::isPresent);
-        assertThat(started.orElseThrow()).as("started; output: %s", output()).hasSize(2);
-        return started.orElseThrow();
+        node = ServiceProcess.start(
+                Main.class.getName(), settings, emulators, directory.resolve("gateway.log"), STARTED);
+        process = node.process();
+        return new int[] {node.port(1), node.port(2)};
     }
 
     private static URI ws(int port, String token) {
@@ -174,10 +147,6 @@ class GatewayProcessIT {
     }
 
     private List<String> output() {
-        try {
-            return Files.exists(output) ? Files.readAllLines(output) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return node.output();
     }
 }

@@ -85,7 +85,7 @@ class ManagementApiIT {
 
             api.deleteConnection(b -> b.connectionId(id));
 
-            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1000);
         }
     }
 

@@ -41,7 +41,7 @@ class RateLimitIT {
             }
 
             assertThat(client.next("error").path("code").asText()).isEqualTo("rate_limited");
-            assertThat(client.closed).isNotDone();
+            assertThat(client.closed()).isNotDone();
             assertThat(bystander.pingForConnectionId()).isNotBlank();
         }
     }
@@ -49,11 +49,11 @@ class RateLimitIT {
     @Test
     void sustainedAbuseIsClosedWithPolicyViolation() throws Exception {
         try (var client = gateway.connect("flood")) {
-            for (int i = 0; i < 100 && !client.closed.isDone(); i++) {
+            for (int i = 0; i < 100 && !client.closed().isDone(); i++) {
                 client.send("{\"type\":\"ping\"}");
             }
 
-            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+            assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1008);
         }
     }
 }

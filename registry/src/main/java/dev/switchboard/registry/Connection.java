@@ -16,6 +16,6 @@ public record Connection(
     }
 
     public Target target() {
-        return new Target(id, nodeId, endpoint);
+        return new Target(id, nodeId, endpoint, userId);
     }
 }

@@ -66,8 +66,7 @@ public final class ConnectionRegistry {
                 "write:register",
                 List.of(
                         put(items.connectionItem(connection, ttl)),
-                        put(items.targetItem(
-                                items.userKey(connection.userId()), connection.target(), connection.userId(), ttl))));
+                        put(items.targetItem(items.userKey(connection.userId()), connection.target(), ttl))));
         return presence.join(connection.userId(), connection.id());
     }
 
@@ -110,8 +109,7 @@ public final class ConnectionRegistry {
                 "write:subscribe",
                 topics.stream()
                         .distinct()
-                        .map(topic -> put(
-                                items.targetItem(items.topicKey(topic), connection.target(), connection.userId(), ttl)))
+                        .map(topic -> put(items.targetItem(items.topicKey(topic), connection.target(), ttl)))
                         .toList());
     }
 

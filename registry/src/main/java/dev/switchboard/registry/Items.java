@@ -68,7 +68,7 @@ final class Items {
 
     /** The connection's own record, under its node: {@code node#<node>} / {@code conn#<id>}. */
     Map<String, AttributeValue> connectionItem(Connection connection, long ttl) {
-        var item = targetItem(nodeKey(connection.nodeId()), connection.target(), connection.userId(), ttl);
+        var item = targetItem(nodeKey(connection.nodeId()), connection.target(), ttl);
         item.put(CONNECTED_AT, number(connection.connectedAt().toEpochMilli()));
         if (!connection.claims().isEmpty()) {
             var claims = new HashMap<String, AttributeValue>();
@@ -79,9 +79,9 @@ final class Items {
     }
 
     /** An item that points at a connection, under any partition (user, topic, node). */
-    Map<String, AttributeValue> targetItem(String partition, Target target, String userId, long ttl) {
+    Map<String, AttributeValue> targetItem(String partition, Target target, long ttl) {
         var item = key(partition, connectionKey(target.connectionId()));
-        item.put(USER, AttributeValue.fromS(userId));
+        item.put(USER, AttributeValue.fromS(target.userId()));
         item.put(NODE, AttributeValue.fromS(target.nodeId()));
         item.put(ENDPOINT, AttributeValue.fromS(target.endpoint()));
         item.put(TTL, number(ttl));
@@ -92,7 +92,8 @@ final class Items {
         return new Target(
                 item.get(SK).s().substring(prefix.connection().length()),
                 item.get(NODE).s(),
-                item.get(ENDPOINT).s());
+                item.get(ENDPOINT).s(),
+                item.get(USER).s());
     }
 
     Connection connection(Map<String, AttributeValue> item) {
@@ -101,7 +102,7 @@ final class Items {
         var target = target(item);
         return new Connection(
                 target.connectionId(),
-                item.get(USER).s(),
+                target.userId(),
                 target.nodeId(),
                 target.endpoint(),
                 Instant.ofEpochMilli(Long.parseLong(item.get(CONNECTED_AT).n())),

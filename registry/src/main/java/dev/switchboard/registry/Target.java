@@ -1,4 +1,7 @@
 package dev.switchboard.registry;
 
-/** Where to deliver to a connection: its id, and the node (and that node's Management API URL) holding it. */
-public record Target(String connectionId, String nodeId, String endpoint) {}
+/**
+ * Where to deliver to a connection: its id, the node (and that node's Management API URL) holding it, and whose it
+ * is (so a broadcast can leave users out without another read).
+ */
+public record Target(String connectionId, String nodeId, String endpoint, String userId) {}

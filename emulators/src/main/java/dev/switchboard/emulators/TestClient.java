@@ -1,4 +1,4 @@
-package dev.switchboard.app;
+package dev.switchboard.emulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,13 +13,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client (the JDK's) that collects the frames it receives. */
-final class TestClient implements AutoCloseable {
+/** A real WebSocket client (the JDK's) for tests, collecting the text frames it receives. */
+public final class TestClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private final BlockingQueue<String> frames;
-    final CompletableFuture<Integer> closed;
+    private final CompletableFuture<Integer> closed;
     private final WebSocket socket;
 
     private TestClient(WebSocket socket, BlockingQueue<String> frames, CompletableFuture<Integer> closed) {
@@ -28,11 +28,11 @@ final class TestClient implements AutoCloseable {
         this.closed = closed;
     }
 
-    static TestClient connect(URI uri) {
+    public static TestClient connect(URI uri) {
         return connect(uri, null);
     }
 
-    static TestClient connect(URI uri, String bearer) {
+    public static TestClient connect(URI uri, String bearer) {
         var frames = new LinkedBlockingQueue<String>();
         var closed = new CompletableFuture<Integer>();
         var listener = new WebSocket.Listener() {
@@ -67,18 +67,18 @@ final class TestClient implements AutoCloseable {
         return new TestClient(builder.buildAsync(uri, listener).join(), frames, closed);
     }
 
-    TestClient send(String text) {
+    public TestClient send(String text) {
         socket.sendText(text, true).join();
         return this;
     }
 
-    TestClient sendBinary(byte[] bytes) {
+    public TestClient sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
         return this;
     }
 
     /** The next frame, as JSON; fails when none arrives before the deadline. */
-    JsonNode next() throws Exception {
+    public JsonNode next() throws Exception {
         var frame = frames.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         if (frame == null) {
             throw new AssertionError("no frame within " + DEADLINE);
@@ -87,7 +87,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** The next frame of a type, skipping others. */
-    JsonNode next(String type) throws Exception {
+    public JsonNode next(String type) throws Exception {
         while (true) {
             var frame = next();
             if (type.equals(frame.path("type").asText())) {
@@ -97,19 +97,24 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Whether a frame arrives within a short time (for asserting that none does). */
-    boolean receivesWithin(Duration duration) throws InterruptedException {
+    public boolean receivesWithin(Duration duration) throws InterruptedException {
         return frames.poll(duration.toMillis(), TimeUnit.MILLISECONDS) != null;
     }
 
     /** A SUMU ping answered proves the connection is up and served. */
-    String pingForConnectionId() throws Exception {
+    public String pingForConnectionId() throws Exception {
         send("{\"action\":\"ping\"}");
         return next("pong").path("connectionId").asText();
     }
 
     /** Drops the TCP connection without a close handshake, as a vanished peer does. */
-    void abort() {
+    public void abort() {
         socket.abort();
+    }
+
+    /** Completes with the close code when the server closes the connection. */
+    public CompletableFuture<Integer> closed() {
+        return closed;
     }
 
     @Override

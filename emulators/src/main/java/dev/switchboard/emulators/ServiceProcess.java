@@ -1,0 +1,135 @@
+package dev.switchboard.emulators;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * One of our services as its own JVM, for tests: a main class on this JVM's class path, configured only by
+ * environment variables (the emulators' endpoints and credentials added), its output in a file (a pipe loses the
+ * tail after exit). {@link #start} waits for the line saying it started; its match gives the ports it bound.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final Duration START = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path output;
+    private final MatchResult started;
+
+    private ServiceProcess(Process process, Path output, MatchResult started) {
+        this.process = process;
+        this.output = output;
+        this.started = started;
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code environment} (plus the emulators' AWS settings) and waits for a line
+     * matching {@code started}.
+     *
+     * @throws AssertionError with the output when it exits or does not start in time
+     */
+    public static ServiceProcess start(
+            String mainClass, Map<String, String> environment, Emulators emulators, Path output, Pattern started) {
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        mainClass)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        var env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("AWS_"));
+        env.putAll(environment);
+        env.put("AWS_REGION", emulators.settings().region());
+        env.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + mainClass, e);
+        }
+        var match = Await.until(
+                mainClass + " to start",
+                START,
+                () -> lines(output).stream()
+                        .map(started::matcher)
+                        .filter(m -> m.find())
+                        .findFirst()
+                        .map(m -> Optional.of((MatchResult) m.toMatchResult()))
+                        .orElse(process.isAlive() ? null : Optional.empty()),
+                found -> found != null);
+        if (match.isEmpty()) {
+            throw new AssertionError(mainClass + " exited with " + process.exitValue() + ": " + lines(output));
+        }
+        return new ServiceProcess(process, output, match.get());
+    }
+
+    /** The match of the started line: its groups are what the service said (ports, ids). */
+    public MatchResult started() {
+        return started;
+    }
+
+    public int port(int group) {
+        return Integer.parseInt(started.group(group));
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public List<String> output() {
+        return lines(output);
+    }
+
+    /** SIGKILL: no shutdown of any kind, as a crash. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** SIGTERM, without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void waitFor() {
+        if (!waitFor(Duration.ofSeconds(30))) {
+            throw new AssertionError("still running after SIGKILL");
+        }
+    }
+
+    private static List<String> lines(Path output) {
+        try {
+            return Files.exists(output) ? Files.readAllLines(output) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.pusher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.pusher.consumer.QueueConsumer;
+import dev.switchboard.pusher.fanout.Delivery;
+import dev.switchboard.pusher.fanout.FanOut;
+import dev.switchboard.pusher.request.RequestParser;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistrySettings;
+import io.helidon.logging.common.LogConfig;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/** The pusher's composition root: settings, AWS clients, registry, fan-out, consumer, health and metrics. */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    private static final int EXIT_CUT_SHORT = 1;
+
+    private Main() {}
+
+    /** The AWS clients the pusher uses; endpoints and region come from the SDK's own environment. */
+    public record AwsClients(DynamoDbClient dynamoDb, SqsAsyncClient sqs) implements AutoCloseable {
+        public static AwsClients fromEnvironment() {
+            var timeouts = ClientOverrideConfiguration.builder()
+                    .apiCallTimeout(Duration.ofSeconds(30))
+                    .apiCallAttemptTimeout(Duration.ofSeconds(25)) // above the 20 s long poll
+                    .build();
+            return new AwsClients(
+                    DynamoDbClient.builder()
+                            .overrideConfiguration(b -> b.apiCallTimeout(Duration.ofSeconds(10))
+                                    .apiCallAttemptTimeout(Duration.ofSeconds(3)))
+                            .build(),
+                    SqsAsyncClient.builder()
+                            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                            .overrideConfiguration(timeouts)
+                            .build());
+        }
+
+        @Override
+        public void close() {
+            dynamoDb.close();
+            sqs.close();
+        }
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        PusherSettings settings;
+        try {
+            settings = PusherSettings.from(PusherSettings.config());
+        } catch (IllegalStateException e) {
+            System.err.println("The pusher did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        var clients = AwsClients.fromEnvironment();
+        var server = start(settings, clients);
+        var stopping = new AtomicBoolean();
+        // SIGTERM or Ctrl-C: stop polling, finish or release in-flight messages, exit; a second signal exits at once.
+        SignalHandler onSignal = signal -> {
+            if (!stopping.compareAndSet(false, true)) {
+                LOG.log(
+                        Level.WARNING,
+                        "SIG{0} again: exiting at once (unfinished messages return after their visibility timeout)",
+                        signal.getName());
+                Runtime.getRuntime().halt(EXIT_CUT_SHORT);
+            }
+            LOG.log(Level.INFO, "SIG{0}: stopping (send it again to exit at once)", signal.getName());
+            Thread.ofPlatform().name("stop").start(() -> {
+                server.stop();
+                clients.close();
+                System.exit(0);
+            });
+        };
+        Signal.handle(new Signal("TERM"), onSignal);
+        Signal.handle(new Signal("INT"), onSignal);
+    }
+
+    /** Starts a pusher: its health and metrics port (0 picks a free one) and its pollers. */
+    public static PusherServer start(PusherSettings settings, AwsClients clients) {
+        var registry = new ConnectionRegistry(
+                clients.dynamoDb(),
+                RegistrySettings.of(settings.table()).withIndex(settings.index()),
+                Clock.systemUTC());
+        var delivery = new Delivery(
+                settings.concurrency(),
+                settings.nodeConcurrency(),
+                settings.attempts(),
+                settings.attemptTimeout(),
+                settings.apigwEndpoint());
+        var fanOut = new FanOut(registry, delivery, settings.apigwEndpoint().isEmpty());
+        var consumer = new QueueConsumer[1];
+        var metrics = new PusherMetrics(() -> consumer[0] == null ? 0 : consumer[0].inFlight());
+        consumer[0] = new QueueConsumer(
+                clients.sqs(),
+                settings.queueUrl(),
+                settings.visibility(),
+                settings.pollWait(),
+                settings.shutdownDeadline(),
+                new RequestParser(new ObjectMapper(), settings.maxFrameBytes()),
+                fanOut,
+                metrics);
+        var server = new PusherServer(consumer[0], delivery, metrics, settings);
+        consumer[0].start(settings.pollers());
+        LOG.log(
+                Level.INFO,
+                "pusher started port={0} queueUrl={1} delivery={2}",
+                String.valueOf(server.port()),
+                settings.queueUrl(),
+                settings.apigwEndpoint().map(e -> "API Gateway " + e).orElse("each connection's node"));
+        return server;
+    }
+}

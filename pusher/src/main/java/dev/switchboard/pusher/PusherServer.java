@@ -1,0 +1,72 @@
+package dev.switchboard.pusher;
+
+import dev.switchboard.pusher.consumer.QueueConsumer;
+import dev.switchboard.pusher.fanout.Delivery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A running pusher: its consumer, and its small HTTP port ({@code /health}, {@code /metrics}). */
+public final class PusherServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PusherServer.class.getName());
+
+    private final QueueConsumer consumer;
+    private final Delivery delivery;
+    private final WebServer server;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    PusherServer(QueueConsumer consumer, Delivery delivery, PusherMetrics metrics, PusherSettings settings) {
+        this.consumer = consumer;
+        this.delivery = delivery;
+        this.server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .routing(routing -> routing.get("/health", (req, res) -> health(res, ready()))
+                        .get("/health/ready", (req, res) -> health(res, ready()))
+                        .get("/health/live", (req, res) -> health(res, true))
+                        .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
+                                .send(metrics.scrape())))
+                .build()
+                .start();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public QueueConsumer consumer() {
+        return consumer;
+    }
+
+    private boolean ready() {
+        return running.get() && consumer.isRunning();
+    }
+
+    private static void health(ServerResponse response, boolean up) {
+        response.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    }
+
+    /**
+     * Stops: readiness false, no more polling, in-flight messages finished or released to the queue within the
+     * shutdown deadline, clients closed. Idempotent.
+     */
+    public void stop() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        consumer.close();
+        delivery.close();
+        server.stop();
+        LOG.log(Level.INFO, "pusher stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

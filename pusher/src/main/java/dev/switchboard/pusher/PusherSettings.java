@@ -1,0 +1,158 @@
+package dev.switchboard.pusher;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The pusher's settings, read from {@value #DEFAULTS} (every key, with its default), {@code application.yaml} and the
+ * environment (Helidon's mapping: {@code NOTIFICATIONS_QUEUE_URL} reaches {@code notifications.queue.url}),
+ * validated at start: a bad value names its key.
+ *
+ * @param apigwEndpoint when present, every post goes to this endpoint (a real API Gateway) instead of each
+ *     connection's node
+ * @param pollWait how long one receive waits for messages (SQS long polling); a stopping pusher waits for it
+ * @param maxFrameBytes the gateway's frame limit: a notification whose {@code data} is larger is refused
+ */
+public record PusherSettings(
+        String host,
+        int port,
+        int pollers,
+        String queueUrl,
+        Duration visibility,
+        Duration pollWait,
+        String table,
+        String index,
+        Optional<URI> apigwEndpoint,
+        int concurrency,
+        int nodeConcurrency,
+        int attempts,
+        Duration attemptTimeout,
+        int maxFrameBytes,
+        Duration shutdownDeadline) {
+
+    /** The classpath resource with every key and its default. */
+    public static final String DEFAULTS = "pusher.yaml";
+
+    /** Environment, system properties, an optional {@code application.yaml}, then the defaults. */
+    public static Config config(ConfigSource... overrides) {
+        var sources = new ArrayList<Supplier<? extends ConfigSource>>();
+        sources.addAll(List.of(overrides));
+        sources.add(ConfigSources.environmentVariables());
+        sources.add(ConfigSources.systemProperties());
+        sources.add(ConfigSources.classpath("application.yaml").optional());
+        sources.add(ConfigSources.classpath(DEFAULTS));
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(sources)
+                .build();
+    }
+
+    public static PusherSettings from(Config config) {
+        var visibility = duration(config, "notifications.visibility");
+        if (visibility.toSeconds() < 2 || visibility.toHours() >= 12) {
+            throw new IllegalStateException(
+                    "config key notifications.visibility is " + visibility + "; it must lie between 2 s and 12 h");
+        }
+        return new PusherSettings(
+                text(config, "pusher.host"),
+                integer(config, "pusher.port", 0, 65_535),
+                integer(config, "pusher.pollers", 1, 100),
+                optional(config, "notifications.queue.url")
+                        .orElseThrow(() -> new IllegalStateException(
+                                "config key notifications.queue.url is missing: set NOTIFICATIONS_QUEUE_URL")),
+                visibility,
+                pollWait(config),
+                text(config, "connections.table"),
+                text(config, "connections.index"),
+                optional(config, "apigw.endpoint").map(value -> uri(value, "apigw.endpoint")),
+                integer(config, "delivery.concurrency", 1, 100_000),
+                integer(config, "delivery.node.concurrency", 1, 100_000),
+                integer(config, "delivery.attempts", 1, 20),
+                duration(config, "delivery.timeout"),
+                integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
+                duration(config, "shutdown.deadline"));
+    }
+
+    /** These settings on another port: for tests and the local stack. */
+    public PusherSettings withPort(int newPort) {
+        return new PusherSettings(
+                host,
+                newPort,
+                pollers,
+                queueUrl,
+                visibility,
+                pollWait,
+                table,
+                index,
+                apigwEndpoint,
+                concurrency,
+                nodeConcurrency,
+                attempts,
+                attemptTimeout,
+                maxFrameBytes,
+                shutdownDeadline);
+    }
+
+    private static Duration pollWait(Config config) {
+        var wait = duration(config, "notifications.wait");
+        if (wait.isNegative() || wait.toSeconds() > 20) {
+            throw new IllegalStateException(
+                    "config key notifications.wait is " + wait + "; SQS long polls last 0 to 20 s");
+        }
+        return wait;
+    }
+
+    private static URI uri(String value, String key) {
+        try {
+            var uri = URI.create(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("config key " + key + " is not a URL: " + value, e);
+        }
+    }
+
+    private static String text(Config config, String key) {
+        return optional(config, key).orElseThrow(() -> new IllegalStateException("config key " + key + " is missing"));
+    }
+
+    private static Optional<String> optional(Config config, String key) {
+        return read(
+                config,
+                key,
+                node -> node.asString().asOptional().map(String::trim).filter(v -> !v.isEmpty()));
+    }
+
+    private static int integer(Config config, String key, int min, int max) {
+        int value = read(config, key, node -> node.asInt().get());
+        if (value < min || value > max) {
+            throw new IllegalStateException(
+                    "config key " + key + " is " + value + "; it must lie between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static Duration duration(Config config, String key) {
+        return read(config, key, node -> node.as(Duration.class).get());
+    }
+
+    private static <T> T read(Config config, String key, Function<Config, T> reader) {
+        try {
+            return reader.apply(config.get(key));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalStateException("config key " + key + " is missing or invalid: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.switchboard.pusher.fanout;
+
+import dev.switchboard.pusher.request.NotificationRequest;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.Node;
+import dev.switchboard.registry.Target;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * One notification request, fanned out: its targets resolved in the registry (users' connections, topics'
+ * subscribers, or everyone, node by node — never a Scan), de-duplicated, the excluded users left out, then posted
+ * through {@link Delivery}; connections found gone (410) are removed from the registry. Shared by the queue consumer
+ * and the Lambda handler. Thread-safe.
+ */
+public final class FanOut {
+    /**
+     * What one request came to; {@link #complete()} when nothing failed, so the message may be deleted.
+     *
+     * @param stale targets on nodes whose lease has run out: skipped (the sweep of a live node removes them)
+     */
+    public record Outcome(int targets, int delivered, int gone, int stale, int failed, Optional<String> failure) {
+        public boolean complete() {
+            return failed == 0;
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+    private static final int LOOKUPS_IN_PARALLEL = 16;
+    private static final Duration LIVE_NODES_CACHE = Duration.ofSeconds(2);
+
+    private final ConnectionRegistry registry;
+    private final Delivery delivery;
+    private final boolean nodesAreOurs;
+    private volatile LiveNodes liveNodes = new LiveNodes(0, Set.of());
+
+    private record LiveNodes(long expiresAt, Set<String> ids) {}
+
+    /**
+     * @param nodesAreOurs false when delivering through a real API Gateway: connection records then name no node
+     *     of ours, and none is skipped for its lease
+     */
+    public FanOut(ConnectionRegistry registry, Delivery delivery, boolean nodesAreOurs) {
+        this.registry = registry;
+        this.delivery = delivery;
+        this.nodesAreOurs = nodesAreOurs;
+    }
+
+    public Outcome fanOut(NotificationRequest request) throws InterruptedException {
+        var targets = resolve(request);
+        var stale = 0;
+        if (nodesAreOurs && !request.broadcast()) {
+            var live = liveNodeIds();
+            var before = targets.size();
+            targets = targets.stream().filter(t -> live.contains(t.nodeId())).toList();
+            stale = before - targets.size();
+        }
+        var report = delivery.deliver(targets, request.data());
+        prune(report.gone());
+        return new Outcome(
+                targets.size() + stale,
+                report.delivered(),
+                report.gone().size(),
+                stale,
+                report.failed(),
+                report.firstFailure());
+    }
+
+    /** The request's connections, each once, without the excluded users'. */
+    Collection<Target> resolve(NotificationRequest request) throws InterruptedException {
+        var found = new LinkedHashMap<String, Target>();
+        if (request.broadcast()) {
+            // everyone() reads only live nodes' partitions.
+            registry.everyone()
+                    .values()
+                    .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
+        } else {
+            var lookups = new ArrayList<java.util.concurrent.Callable<List<Target>>>();
+            request.users().forEach(user -> lookups.add(() -> registry.connectionsOf(user)));
+            request.topics().forEach(topic -> lookups.add(() -> registry.subscribersOf(topic)));
+            for (var targets : inParallel(lookups)) {
+                targets.forEach(t -> found.putIfAbsent(t.connectionId(), t));
+            }
+        }
+        if (!request.excludeUsers().isEmpty()) {
+            found.values().removeIf(t -> request.excludeUsers().contains(t.userId()));
+        }
+        return found.values();
+    }
+
+    private static List<List<Target>> inParallel(List<java.util.concurrent.Callable<List<Target>>> lookups)
+            throws InterruptedException {
+        if (lookups.size() == 1) {
+            try {
+                return List.of(lookups.getFirst().call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        var permits = new java.util.concurrent.Semaphore(LOOKUPS_IN_PARALLEL);
+        var results = new ArrayList<List<Target>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<List<Target>>>();
+            for (var lookup : lookups) {
+                futures.add(threads.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return lookup.call();
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (var future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        return results;
+    }
+
+    private Set<String> liveNodeIds() {
+        var cached = liveNodes;
+        if (System.nanoTime() - cached.expiresAt() > 0) {
+            cached = new LiveNodes(
+                    System.nanoTime() + LIVE_NODES_CACHE.toNanos(),
+                    registry.liveNodes().stream().map(Node::id).collect(Collectors.toUnmodifiableSet()));
+            liveNodes = cached;
+        }
+        return cached.ids();
+    }
+
+    /** Removes connections the API reported gone; a failure here is logged, never the request's failure. */
+    private void prune(List<String> gone) {
+        for (var connectionId : gone) {
+            try {
+                registry.deregister(connectionId);
+                LOG.log(Level.INFO, "stale connection removed connectionId={0}", connectionId);
+            } catch (RuntimeException e) {
+                LOG.log(
+                        Level.WARNING,
+                        "stale connection not removed connectionId={0}: {1}",
+                        connectionId,
+                        e.getMessage());
+            }
+        }
+    }
+}

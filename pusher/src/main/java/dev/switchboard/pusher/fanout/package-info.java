@@ -1,0 +1,2 @@
+/** Fan-out: targets resolved in the registry, posts through the API Gateway Management API. */
+package dev.switchboard.pusher.fanout;

@@ -1,0 +1,137 @@
+package dev.switchboard.pusher;
+
+import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.ServiceProcess;
+import dev.switchboard.emulators.TestClient;
+import dev.switchboard.emulators.TestNames;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.registry.RegistryTable;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * What the pusher works with, for tests: a registry table, and gateway nodes as their own processes ({@code
+ * dev.switchboard.app.Main}, started by name: the pusher never imports the gateway) on it. Queues and pushers are
+ * per test ({@link #queues}, {@link #pusher}).
+ */
+final class PushStack implements AutoCloseable {
+    static final String GATEWAY_MAIN = "dev.switchboard.app.Main";
+    private static final Pattern STARTED =
+            Pattern.compile("gateway started nodeId=(\\S+) port=(\\d+) managementPort=(\\d+)");
+
+    final Emulators emulators;
+    final String table;
+    final ConnectionRegistry registry;
+    final SqsAsyncClient sqsAsync;
+    final List<ServiceProcess> nodes = new ArrayList<>();
+    private final List<PusherServer> pushers = new ArrayList<>();
+
+    PushStack(Emulators emulators, TestNames names, Path directory, int nodeCount) {
+        this.emulators = emulators;
+        this.table = names.unique("connections");
+        var settings = RegistrySettings.of(table);
+        RegistryTable.create(emulators.dynamoDbClient(), settings);
+        this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), settings, Clock.systemUTC());
+        this.sqsAsync = Emulators.client(SqsAsyncClient.builder(), emulators.sqsEndpoint(), emulators.settings());
+        for (var i = 0; i < nodeCount; i++) {
+            nodes.add(ServiceProcess.start(
+                    GATEWAY_MAIN,
+                    Map.ofEntries(
+                            Map.entry("SERVER_HOST", "127.0.0.1"),
+                            Map.entry("SERVER_PORT", "0"),
+                            Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
+                            Map.entry("MANAGEMENT_PORT", "0"),
+                            Map.entry("MANAGEMENT_URL", "http://127.0.0.1:0"),
+                            Map.entry("NODE_ID", table + "-node-" + i),
+                            Map.entry(
+                                    "AUTH_JWKS_URI",
+                                    emulators.issuer().jwksUri().toString()),
+                            Map.entry("AUTH_AUDIENCES", "switchboard"),
+                            Map.entry("CONNECTIONS_TABLE", table),
+                            Map.entry("PRESENCE_TARGET", "none")),
+                    emulators,
+                    directory.resolve("gateway-" + i + ".log"),
+                    STARTED));
+        }
+    }
+
+    String nodeId(int node) {
+        return nodes.get(node).started().group(1);
+    }
+
+    URI managementUrl(int node) {
+        return URI.create("http://127.0.0.1:" + nodes.get(node).port(3));
+    }
+
+    TestClient connect(String user, int node) throws Exception {
+        var issuer = emulators.issuer();
+        var token = issuer.sign(issuer.claims(user, "switchboard").build());
+        var client = TestClient.connect(
+                URI.create("ws://127.0.0.1:" + nodes.get(node).port(2) + "/ws?authorization=" + token));
+        client.pingForConnectionId(); // registered and served
+        return client;
+    }
+
+    TestClient subscribed(String user, int node, String topic) throws Exception {
+        var client = connect(user, node);
+        client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"]}");
+        client.pingForConnectionId();
+        return client;
+    }
+
+    Queues queues(TestNames names, int maxReceiveCount) {
+        return new Queues(emulators, names, maxReceiveCount);
+    }
+
+    /** A pusher in this JVM on the queue, with {@code overrides} (environment names). */
+    PusherServer pusher(Queues queues, Map<String, String> overrides) {
+        var pusher = Main.start(settings(queues, overrides), new Main.AwsClients(emulators.dynamoDbClient(), sqsAsync));
+        pushers.add(pusher);
+        return pusher;
+    }
+
+    Map<String, String> environment(Queues queues, Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("PUSHER_HOST", "127.0.0.1");
+        env.put("PUSHER_PORT", "0");
+        env.put("NOTIFICATIONS_QUEUE_URL", queues.queueUrl);
+        env.put("NOTIFICATIONS_VISIBILITY", "PT5S");
+        env.put("NOTIFICATIONS_WAIT", "PT2S"); // tests stop pushers often: no 20 s long poll to sit out
+        env.put("CONNECTIONS_TABLE", table);
+        env.put("DELIVERY_ATTEMPTS", "2");
+        env.putAll(overrides);
+        return env;
+    }
+
+    PusherSettings settings(Queues queues, Map<String, String> overrides) {
+        return PusherSettings.from(config(environment(queues, overrides)));
+    }
+
+    static Config config(Map<String, String> env) {
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(
+                        ConfigSources.create(EnvironmentVariables.expand(env)),
+                        ConfigSources.classpath(PusherSettings.DEFAULTS))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        pushers.forEach(PusherServer::stop);
+        nodes.forEach(ServiceProcess::close);
+        sqsAsync.close();
+    }
+}
