@@ -4,6 +4,7 @@ import dev.switchboard.app.GatewayServer;
 import dev.switchboard.emulators.EmulatorException;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
+import dev.switchboard.pusher.PusherServer;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import java.io.IOException;
@@ -27,11 +28,13 @@ public final class LocalStack implements AutoCloseable {
 
     private final Emulators emulators;
     private final GatewayServer gateway;
+    private final PusherServer pusher;
     private final StackEnvironment environment;
 
-    private LocalStack(Emulators emulators, GatewayServer gateway, StackEnvironment environment) {
+    private LocalStack(Emulators emulators, GatewayServer gateway, PusherServer pusher, StackEnvironment environment) {
         this.emulators = emulators;
         this.gateway = gateway;
+        this.pusher = pusher;
         this.environment = environment;
     }
 
@@ -58,21 +61,28 @@ public final class LocalStack implements AutoCloseable {
         }
         var started = System.nanoTime();
         GatewayServer gateway = null;
+        PusherServer pusher = null;
         try {
             var resources = LocalResources.create(emulators, settings);
             var created = System.nanoTime();
             var auth = LocalAuth.of(emulators.issuer(), settings);
             gateway = LocalGateway.start(emulators, resources, settings, auth);
+            var gatewayUp = System.nanoTime();
+            pusher = LocalPusher.start(emulators, resources, settings);
             LOG.log(
                     Level.INFO,
-                    "local stack ready emulatorsMs={0} resourcesMs={1} gatewayMs={2}",
+                    "local stack ready emulatorsMs={0} resourcesMs={1} gatewayMs={2} pusherMs={3}",
                     String.valueOf((started - begin) / 1_000_000),
                     String.valueOf((created - started) / 1_000_000),
-                    String.valueOf((System.nanoTime() - created) / 1_000_000));
-            var environment = StackEnvironment.of(emulators, resources, settings, auth, gateway);
+                    String.valueOf((gatewayUp - created) / 1_000_000),
+                    String.valueOf((System.nanoTime() - gatewayUp) / 1_000_000));
+            var environment = StackEnvironment.of(emulators, resources, settings, auth, gateway, pusher);
             environment.write(settings.envFile());
-            return new LocalStack(emulators, gateway, environment);
+            return new LocalStack(emulators, gateway, pusher, environment);
         } catch (RuntimeException e) {
+            if (pusher != null) {
+                pusher.stop();
+            }
             if (gateway != null) {
                 gateway.stop();
             }
@@ -89,6 +99,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        pusher.stop();
         gateway.stop();
         emulators.close();
     }
@@ -136,15 +147,16 @@ public final class LocalStack implements AutoCloseable {
         if (environment.devToken().isEmpty()) {
             out.println("No dev token: AUTH_JWKS_URI names another issuer; use a token from it.");
         }
-        out.println(
-                "Connect: npx wscat -c \"$WS_URL\"   then send {\"action\":\"ping\"} (see README.md). The pusher is not");
-        out.println("part of the stack yet.");
+        out.println("Connect: npx wscat -c \"$WS_URL\"   then send {\"action\":\"ping\"} (see README.md).");
         out.println("Written to " + settings.envFile() + "; point the AWS CLI and SDKs at the stack with:");
         var envFile = settings.envFile().isAbsolute()
                 ? settings.envFile()
                 : Path.of(".").resolve(settings.envFile());
         out.println("  set -a; . " + envFile + "; set +a");
-        out.println("  aws sqs list-queues");
+        out.println(
+                "  aws sqs send-message --endpoint-url \"$AWS_ENDPOINT_URL_SQS\" --queue-url \"$NOTIFICATIONS_QUEUE_URL\" \\");
+        out.println("      --message-body '{\"users\":[\"" + settings.devUser()
+                + "\"],\"data\":{\"hello\":\"from the CLI\"}}'");
         out.flush();
     }
 
@@ -157,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
         ports.put("the dev JWT issuer (ISSUER_PORT)", settings.issuerPort());
         ports.put("the gateway (SERVER_PORT)", settings.gatewayPort());
         ports.put("the gateway's internal socket (MANAGEMENT_PORT)", settings.managementPort());
+        ports.put("the pusher (PUSHER_PORT)", settings.pusherPort());
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             if (port.getValue() == 0) {
                 continue;

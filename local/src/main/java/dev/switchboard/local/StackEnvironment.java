@@ -2,6 +2,7 @@ package dev.switchboard.local;
 
 import dev.switchboard.app.GatewayServer;
 import dev.switchboard.emulators.Emulators;
+import dev.switchboard.pusher.PusherServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,7 +29,8 @@ record StackEnvironment(Map<String, String> variables) {
             LocalResources resources,
             LocalSettings settings,
             LocalAuth auth,
-            GatewayServer gateway) {
+            GatewayServer gateway,
+            PusherServer pusher) {
         var issuer = emulators.issuer();
         var audiences = settings.audiences();
         var variables = new LinkedHashMap<String, String>();
@@ -51,6 +53,7 @@ record StackEnvironment(Map<String, String> variables) {
         auth.issuer().ifPresent(iss -> variables.put("AUTH_ISSUER", iss));
         variables.put("AUTH_AUDIENCES", String.join(",", audiences));
         variables.put("MANAGEMENT_URL", "http://" + settings.host() + ":" + gateway.managementPort());
+        variables.put("PUSHER_URL", "http://" + settings.host() + ":" + pusher.port());
         var wsUrl = URI.create("ws://" + settings.host() + ":" + gateway.port() + "/ws");
         if (auth.devIssuer()) {
             var claims = issuer.claims(settings.devUser(), audiences.isEmpty() ? null : audiences.getFirst())

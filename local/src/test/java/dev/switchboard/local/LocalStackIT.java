@@ -25,7 +25,7 @@ class LocalStackIT {
                 var user = new StackUser(settings.envFile())) {
             assertThat(user.env()).isEqualTo(stack.environment().variables());
             user.findsTheConnectionsTableWithItsIndexAndTtl();
-            user.receivesOnTheQueueWhatIsPublishedToTheTopic("NOTIFICATIONS", 5);
+            user.getsNotificationsThroughTheQueueAndTheTopic(5);
             user.receivesOnTheQueueWhatIsPublishedToTheTopic("MESSAGES", 5);
             user.verifiesTheDevTokenAgainstThePrintedJwks();
             user.talksToTheGatewayWithTheDevToken();
@@ -77,9 +77,9 @@ class LocalStackIT {
 
     private Map<String, String> onFreePorts(Map<String, String> overrides) {
         var env = new HashMap<String, String>();
-        for (var port :
-                new String[] {"DYNAMODB_PORT", "SQS_PORT", "SNS_PORT", "ISSUER_PORT", "SERVER_PORT", "MANAGEMENT_PORT"
-                }) {
+        for (var port : new String[] {
+            "DYNAMODB_PORT", "SQS_PORT", "SNS_PORT", "ISSUER_PORT", "SERVER_PORT", "MANAGEMENT_PORT", "PUSHER_PORT"
+        }) {
             env.put(port, "0");
         }
         env.put("LOCAL_ENV_FILE", directory.resolve("stack.env").toString());

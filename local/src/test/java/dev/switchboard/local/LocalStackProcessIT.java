@@ -51,6 +51,7 @@ class LocalStackProcessIT {
         env.put("ISSUER_PORT", "0");
         env.put("SERVER_PORT", "0");
         env.put("MANAGEMENT_PORT", "0");
+        env.put("PUSHER_PORT", "0");
         env.put("LOCAL_ENV_FILE", envFile.toString());
         env.put("LOCAL_PREFIX", "proc");
         env.put("AWS_REGION", "eu-west-1");
@@ -67,7 +68,7 @@ class LocalStackProcessIT {
                     .isEqualTo("arn:aws:sns:eu-west-1:000000000000:proc-notifications");
             assertThat(output())
                     .anyMatch(line -> line.contains("NOTIFICATIONS_QUEUE_URL=" + user.get("NOTIFICATIONS_QUEUE_URL")));
-            user.receivesOnTheQueueWhatIsPublishedToTheTopic("NOTIFICATIONS", 7);
+            user.getsNotificationsThroughTheQueueAndTheTopic(7);
             user.talksToTheGatewayWithTheDevToken();
         }
 
