@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +23,7 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling]}: every benchmark (or the named one), then one summary. The signaling
+     * {@code bin/bench [--smoke] [jmh|signaling|fanout]}: every benchmark (or the named one), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
     public static void main(String[] args) throws Exception {
@@ -38,6 +39,11 @@ public final class Benchmarks {
                     ? List.of(SignalingBenchmark.SMOKE)
                     : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED);
             summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
+        }
+        if (only.isEmpty() || only.contains("fanout")) {
+            var plans =
+                    smoke ? List.of(FanOutBenchmark.SMOKE) : List.of(FanOutBenchmark.UNPACED, FanOutBenchmark.PACED);
+            summary.add(FanOutBenchmark.table(FanOutBenchmark.run(plans)));
         }
         System.out.println();
         System.out.println(String.join(System.lineSeparator() + System.lineSeparator(), summary));

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.signaling.SignalingLoad;
 import java.util.List;
@@ -38,5 +39,18 @@ class BenchmarksSmokeIT {
             assertThat(r.p99Millis()).isGreaterThanOrEqualTo(r.p50Millis());
         });
         assertThat(SignalingBenchmark.table(results)).contains("ratios to the reference");
+    }
+
+    @Test
+    void theFanOutBenchmarkRunsEveryShapeAndLosesNothing() throws Exception {
+        var results = FanOutBenchmark.run(List.of(FanOutBenchmark.SMOKE));
+
+        assertThat(results).extracting(FanOutBenchmark.Result::shape).containsExactly(FanOutBenchmark.Shape.values());
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.lost()).as("lost in %s", r.shape()).isZero();
+            assertThat(r.duplicates()).as("duplicated in %s", r.shape()).isZero();
+            assertThat(r.deliveriesPerSecond()).isPositive();
+        });
+        assertThat(FanOutBenchmark.table(results)).contains("broadcast");
     }
 }

@@ -22,11 +22,12 @@ public final class GatewayCluster implements AutoCloseable {
     private final Emulators emulators;
     private final List<GatewayServer> nodes = new ArrayList<>();
     private final List<String> tokens = new ArrayList<>();
+    private final String table;
 
     public GatewayCluster(Emulators emulators, int nodeCount, int connections) {
         this.emulators = emulators;
         var run = UUID.randomUUID().toString().substring(0, 8);
-        var table = "bench-" + run;
+        this.table = "bench-" + run;
         RegistryTable.create(emulators.dynamoDbClient(), RegistrySettings.of(table));
         var topic = emulators
                 .snsClient()
@@ -34,7 +35,7 @@ public final class GatewayCluster implements AutoCloseable {
                 .topicArn();
         var issuer = emulators.issuer();
         for (var i = 0; i < connections; i++) {
-            tokens.add(issuer.sign(issuer.claims("peer-" + i, "switchboard").build()));
+            tokens.add(issuer.sign(issuer.claims(user(i), "switchboard").build()));
         }
         var clients = new Main.AwsClients(emulators.dynamoDbClient(), emulators.sqsClient(), emulators.snsClient());
         for (var n = 0; n < nodeCount; n++) {
@@ -61,6 +62,16 @@ public final class GatewayCluster implements AutoCloseable {
     public URI uri(int i) {
         var node = nodes.get(i % nodes.size());
         return URI.create("ws://127.0.0.1:" + node.port() + "/ws?authorization=" + tokens.get(i));
+    }
+
+    /** The registry table the nodes share. */
+    public String table() {
+        return table;
+    }
+
+    /** Connection {@code i}'s user: {@code peer-<i>}. */
+    public static String user(int i) {
+        return "peer-" + i;
     }
 
     public Emulators emulators() {

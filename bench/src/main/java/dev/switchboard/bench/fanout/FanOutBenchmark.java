@@ -1,0 +1,330 @@
+package dev.switchboard.bench.fanout;
+
+import dev.switchboard.bench.signaling.GatewayCluster;
+import dev.switchboard.emulators.EmulatorSettings;
+import dev.switchboard.emulators.Emulators;
+import dev.switchboard.pusher.Main;
+import dev.switchboard.pusher.PusherSettings;
+import io.helidon.config.ConfigSources;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The fan-out benchmark: {@code connections} real WebSocket clients over two gateway nodes (each its own user,
+ * each subscribed to one of {@code rooms} topics), one pusher on a notifications queue, and notification requests
+ * sent to SQS — to 10 users, to one topic, or to everyone — unpaced, or paced to a delivery rate. Measures
+ * deliveries/s (first SendMessage → last receipt) and SendMessage→receipt latency, and checks every delivery
+ * arrived once.
+ */
+public final class FanOutBenchmark {
+    /** Whom each request targets. */
+    public enum Shape {
+        USERS,
+        TOPICS,
+        BROADCAST
+    }
+
+    /** One run: {@code deliveriesPerSecond} 0 is unpaced. */
+    public record Plan(int connections, int rooms, int deliveries, int deliveriesPerSecond) {}
+
+    public record Result(
+            Shape shape,
+            Plan plan,
+            double deliveriesPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long lost,
+            long duplicates) {}
+
+    public static final Plan UNPACED = new Plan(200, 10, 20_000, 0);
+    public static final Plan PACED = new Plan(200, 10, 20_000, 10_000);
+    public static final Plan SMOKE = new Plan(20, 2, 200, 0);
+
+    private static final int USERS_PER_REQUEST = 10;
+    private static final Duration STALL = Duration.ofSeconds(20);
+
+    private FanOutBenchmark() {}
+
+    /** Each plan with each shape, on one stack (emulators, 2 gateway nodes, 1 pusher) per plan. */
+    public static List<Result> run(List<Plan> plans) throws InterruptedException {
+        // The Management API clients take region and credentials from the SDK's environment: the emulators'.
+        System.setProperty("aws.region", EmulatorSettings.REGION);
+        System.setProperty("aws.accessKeyId", Emulators.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", Emulators.SECRET_ACCESS_KEY);
+        var results = new ArrayList<Result>();
+        try (var emulators = Emulators.start(EmulatorSettings.ephemeral())) {
+            for (var plan : plans) {
+                try (var cluster = new GatewayCluster(emulators, 2, plan.connections());
+                        var sqs = Emulators.client(
+                                SqsAsyncClient.builder(), emulators.sqsEndpoint(), emulators.settings())) {
+                    var queueUrl = emulators
+                            .sqsClient()
+                            .createQueue(b -> b.queueName("bench-notifications-" + System.nanoTime()))
+                            .queueUrl();
+                    var settings = PusherSettings.from(PusherSettings.config(ConfigSources.create(Map.of(
+                                    "notifications.queue.url", queueUrl,
+                                    "connections.table", cluster.table(),
+                                    "pusher.host", "127.0.0.1",
+                                    "pusher.port", "0",
+                                    "pusher.pollers", "4",
+                                    "notifications.wait", "PT1S"))
+                            .build()));
+                    var pusher = Main.start(settings, new Main.AwsClients(emulators.dynamoDbClient(), sqs));
+                    try (var clients = Clients.connect(cluster, plan)) {
+                        for (var shape : Shape.values()) {
+                            results.add(clients.run(shape, sqs, queueUrl));
+                        }
+                    } finally {
+                        pusher.stop();
+                    }
+                }
+            }
+        }
+        return results;
+    }
+
+    public static String table(List<Result> results) {
+        var lines = new ArrayList<String>();
+        lines.add(String.format(
+                Locale.ROOT,
+                "%-10s %-26s %13s %8s %8s %6s %6s",
+                "fan-out",
+                "connections / deliveries",
+                "deliveries/s",
+                "p50 ms",
+                "p99 ms",
+                "lost",
+                "dups"));
+        for (var r : results) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-10s %-26s %13.0f %8.2f %8.2f %6d %6d",
+                    r.shape().name().toLowerCase(Locale.ROOT),
+                    r.plan().connections() + " / " + r.plan().deliveries()
+                            + (r.plan().deliveriesPerSecond() == 0
+                                    ? " unpaced"
+                                    : " @" + r.plan().deliveriesPerSecond() + "/s"),
+                    r.deliveriesPerSecond(),
+                    r.p50Millis(),
+                    r.p99Millis(),
+                    r.lost(),
+                    r.duplicates()));
+        }
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    /** The connected clients, counting what they receive. */
+    private static final class Clients implements AutoCloseable {
+        private final Plan plan;
+        private final List<WebSocket> sockets = new ArrayList<>();
+        private final List<HttpClient> http = new ArrayList<>();
+        private final AtomicLong delivered = new AtomicLong();
+        private final AtomicLong duplicates = new AtomicLong();
+        private final AtomicLong lastReceipt = new AtomicLong();
+        private volatile Receiver[] receivers;
+
+        private Clients(Plan plan) {
+            this.plan = plan;
+        }
+
+        static Clients connect(GatewayCluster cluster, Plan plan) throws InterruptedException {
+            var clients = new Clients(plan);
+            for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
+                clients.http.add(HttpClient.newBuilder()
+                        .executor(Executors.newVirtualThreadPerTaskExecutor())
+                        .build());
+            }
+            var receivers = new Receiver[plan.connections()];
+            var pongs = new CountDownLatch(plan.connections());
+            var futures = new ArrayList<CompletableFuture<WebSocket>>();
+            for (var i = 0; i < plan.connections(); i++) {
+                receivers[i] = clients.new Receiver(pongs);
+                futures.add(clients.http
+                        .get(i % clients.http.size())
+                        .newWebSocketBuilder()
+                        .buildAsync(cluster.uri(i), receivers[i]));
+            }
+            clients.receivers = receivers;
+            for (var i = 0; i < plan.connections(); i++) {
+                var socket = futures.get(i).join();
+                clients.sockets.add(socket);
+                socket.sendText("{\"type\":\"subscribe\",\"topics\":[\"" + room(i % plan.rooms()) + "\"]}", true)
+                        .join();
+                socket.sendText("{\"type\":\"ping\"}", true).join();
+            }
+            if (!pongs.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("clients not subscribed after 60 s");
+            }
+            return clients;
+        }
+
+        private static String room(int room) {
+            return "fanout-room-" + room;
+        }
+
+        Result run(Shape shape, SqsAsyncClient sqs, String queueUrl) throws InterruptedException {
+            var perRequest =
+                    switch (shape) {
+                        case USERS -> USERS_PER_REQUEST;
+                        case TOPICS -> plan.connections() / plan.rooms();
+                        case BROADCAST -> plan.connections();
+                    };
+            var requests = Math.max(1, plan.deliveries() / perRequest);
+            var expected = (long) requests * perRequest;
+            for (var receiver : receivers) {
+                receiver.reset(requests);
+            }
+            delivered.set(0);
+            duplicates.set(0);
+            var random = new Random(7);
+            var bodies = new ArrayList<String>(requests);
+            for (var r = 0; r < requests; r++) {
+                var targets =
+                        switch (shape) {
+                            case USERS ->
+                                "\"users\":["
+                                        + String.join(
+                                                ",",
+                                                random.ints(0, plan.connections())
+                                                        .distinct()
+                                                        .limit(USERS_PER_REQUEST)
+                                                        .mapToObj(i -> "\"" + GatewayCluster.user(i) + "\"")
+                                                        .toList())
+                                        + "],";
+                            case TOPICS -> "\"topics\":[\"" + room(r % plan.rooms()) + "\"],";
+                            case BROADCAST -> "";
+                        };
+                bodies.add("{" + targets + "\"data\":\"" + r + ":%d\"}");
+            }
+            var interval = plan.deliveriesPerSecond() == 0 ? 0 : (long) (1e9 * perRequest / plan.deliveriesPerSecond());
+            var start = System.nanoTime();
+            var pending = new ArrayList<CompletableFuture<?>>();
+            for (var r = 0; r < requests; ) {
+                if (interval > 0) {
+                    LockSupport.parkNanos(start + interval * r - System.nanoTime()); // pacing
+                }
+                // Unpaced: batches of 10; paced: each request when it is due.
+                var batch = new ArrayList<SendMessageBatchRequestEntry>();
+                do {
+                    var now = System.nanoTime();
+                    batch.add(SendMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(r))
+                            .messageBody(String.format(Locale.ROOT, bodies.get(r), now))
+                            .build());
+                    r++;
+                } while (r < requests
+                        && batch.size() < 10
+                        && (interval == 0 || start + interval * r <= System.nanoTime()));
+                pending.add(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
+            }
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+            var seen = -1L;
+            var movedAt = System.nanoTime();
+            while (delivered.get() < expected) {
+                var now = delivered.get();
+                if (now != seen) {
+                    seen = now;
+                    movedAt = System.nanoTime();
+                } else if (System.nanoTime() - movedAt > STALL.toNanos()) {
+                    break;
+                }
+                Thread.sleep(5); // polling a counter with a stall deadline
+            }
+            var latencies = Arrays.stream(receivers)
+                    .flatMapToLong(rc -> Arrays.stream(rc.latencies, 0, rc.count))
+                    .sorted()
+                    .toArray();
+            return new Result(
+                    shape,
+                    plan,
+                    delivered.get() / ((lastReceipt.get() - start) / 1e9),
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99),
+                    expected - delivered.get(),
+                    duplicates.get());
+        }
+
+        private static double percentile(long[] sorted, double p) {
+            return sorted.length == 0
+                    ? Double.NaN
+                    : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+        }
+
+        @Override
+        public void close() {
+            sockets.forEach(WebSocket::abort);
+            http.forEach(HttpClient::shutdownNow);
+        }
+
+        /** One client: each notification's data is {@code "<request>:<sent nanos>"}. */
+        private final class Receiver implements WebSocket.Listener {
+            private final CountDownLatch pongs;
+            private final StringBuilder text = new StringBuilder();
+            private java.util.BitSet seen = new java.util.BitSet();
+            private long[] latencies = new long[0];
+            private int count;
+
+            Receiver(CountDownLatch pongs) {
+                this.pongs = pongs;
+            }
+
+            synchronized void reset(int requests) {
+                seen = new java.util.BitSet(requests);
+                latencies = new long[requests];
+                count = 0;
+            }
+
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                webSocket.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    receive(text.toString());
+                    text.setLength(0);
+                }
+                return null;
+            }
+
+            private synchronized void receive(String frame) {
+                var at = System.nanoTime();
+                if (!frame.startsWith("\"")) {
+                    if (frame.contains("pong")) {
+                        pongs.countDown();
+                    }
+                    return;
+                }
+                var colon = frame.indexOf(':');
+                var request = Integer.parseInt(frame, 1, colon, 10);
+                var sentAt = Long.parseLong(frame, colon + 1, frame.length() - 1, 10);
+                if (seen.get(request)) {
+                    duplicates.incrementAndGet();
+                    return;
+                }
+                seen.set(request);
+                latencies[count++] = at - sentAt;
+                lastReceipt.accumulateAndGet(at, Math::max);
+                delivered.incrementAndGet();
+            }
+        }
+    }
+}
