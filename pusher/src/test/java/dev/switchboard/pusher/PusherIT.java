@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,20 +75,28 @@ class PusherIT {
     }
 
     @Test
-    void requestsPublishedToSnsArriveWhetherRawOrEnveloped(TestNames names) throws Exception {
+    void everyShapePublishedToSnsArrivesWhetherRawOrEnveloped(TestNames names) throws Exception {
         var queues = stack.queues(names, 5);
         stack.pusher(queues, Map.of());
         var user = names.unique("dana");
-        try (var client = stack.connect(user, 1)) {
+        var topic = names.unique("topic");
+        try (var client = stack.subscribed(user, 1, topic)) {
             var sns = stack.emulators.snsClient();
+            for (var topicArn : List.of(queues.rawTopicArn, queues.envelopedTopicArn)) {
+                for (var request : List.of(
+                        "{\"users\":[\"" + user + "\"],\"data\":{\"via\":\"users\"}}",
+                        "{\"topics\":[\"" + topic + "\"],\"data\":{\"via\":\"topics\"}}",
+                        "{\"data\":{\"via\":\"broadcast\"}}")) {
+                    sns.publish(b -> b.topicArn(topicArn).message(request));
 
-            sns.publish(b -> b.topicArn(queues.rawTopicArn)
-                    .message("{\"users\":[\"" + user + "\"],\"data\":{\"via\":\"raw\"}}"));
-            assertThat(client.next().path("via").asText()).isEqualTo("raw");
-
-            sns.publish(b -> b.topicArn(queues.envelopedTopicArn)
-                    .message("{\"users\":[\"" + user + "\"],\"data\":{\"via\":\"envelope\"}}"));
-            assertThat(client.next().path("via").asText()).isEqualTo("envelope");
+                    assertThat(client.next().path("via").asText())
+                            .as("%s through %s", request, topicArn)
+                            .isEqualTo(
+                                    request.contains("users")
+                                            ? "users"
+                                            : request.contains("topics") ? "topics" : "broadcast");
+                }
+            }
         }
     }
 
