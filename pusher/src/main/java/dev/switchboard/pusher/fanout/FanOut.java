@@ -145,18 +145,25 @@ public final class FanOut {
         return cached.ids();
     }
 
-    /** Removes connections the API reported gone; a failure here is logged, never the request's failure. */
+    /**
+     * Removes connections the API reported gone, all at once; a failure here is logged, never the request's
+     * failure (the connection's TTL, or the next 410, removes it later).
+     */
     private void prune(List<String> gone) {
-        for (var connectionId : gone) {
-            try {
-                registry.deregister(connectionId);
-                LOG.log(Level.INFO, "stale connection removed connectionId={0}", connectionId);
-            } catch (RuntimeException e) {
-                LOG.log(
-                        Level.WARNING,
-                        "stale connection not removed connectionId={0}: {1}",
-                        connectionId,
-                        e.getMessage());
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var connectionId : gone) {
+                threads.execute(() -> {
+                    try {
+                        registry.deregister(connectionId);
+                        LOG.log(Level.INFO, "stale connection removed connectionId={0}", connectionId);
+                    } catch (RuntimeException e) {
+                        LOG.log(
+                                Level.WARNING,
+                                "stale connection not removed connectionId={0}: {1}",
+                                connectionId,
+                                e.getMessage());
+                    }
+                });
             }
         }
     }
