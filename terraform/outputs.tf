@@ -22,3 +22,21 @@ output "connections_table" {
     stream_arn = aws_dynamodb_table.connections.stream_arn
   }
 }
+
+output "websocket_url" {
+  description = "Where clients connect (add ?authorization=<JWT>); point a DNS name covered by the certificate at the load balancer."
+  value       = "wss://${aws_lb.gateway.dns_name}/ws"
+}
+
+output "load_balancer" {
+  description = "The load balancer's DNS name and zone, for a DNS alias record."
+  value = {
+    dns_name = aws_lb.gateway.dns_name
+    zone_id  = aws_lb.gateway.zone_id
+  }
+}
+
+output "cluster_name" {
+  description = "The ECS cluster running the gateway and pusher services."
+  value       = aws_ecs_cluster.this.name
+}

@@ -52,3 +52,187 @@ variable "max_receive_count" {
     error_message = "max_receive_count must lie between 1 and 1000."
   }
 }
+
+variable "vpc_id" {
+  description = "The VPC the services and the load balancer run in."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "vpc_id must be a VPC id (vpc-...)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for the gateway and pusher tasks (they need a route to AWS APIs and the image registry)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids must hold at least one subnet id (subnet-...)."
+  }
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets for the load balancer (at least two, in different availability zones)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.public_subnet_ids) >= 2 && alltrue([for s in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "public_subnet_ids must hold at least two subnet ids (an ALB spans two availability zones)."
+  }
+}
+
+variable "certificate_arn" {
+  description = "The ACM certificate of the load balancer's HTTPS (wss://) listener."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:...)."
+  }
+}
+
+variable "gateway_image" {
+  description = "The gateway's container image URI (docker/gateway.Dockerfile)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.gateway_image)) > 0
+    error_message = "gateway_image must name an image."
+  }
+}
+
+variable "pusher_image" {
+  description = "The pusher's container image URI (docker/pusher.Dockerfile)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.pusher_image)) > 0
+    error_message = "pusher_image must name an image."
+  }
+}
+
+variable "issuer_jwks_uri" {
+  description = "The JWKS URL of the identity provider whose tokens clients bring."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://", var.issuer_jwks_uri))
+    error_message = "issuer_jwks_uri must be an https:// URL."
+  }
+}
+
+variable "issuer" {
+  description = "The iss tokens must carry; null does not check it."
+  type        = string
+  default     = null
+}
+
+variable "authorized_audiences" {
+  description = "Audiences a token may carry (one must match); empty does not check aud."
+  type        = list(string)
+  default     = []
+}
+
+variable "verify_token_expiration" {
+  description = "Refuse expired tokens (turn off only for testing)."
+  type        = bool
+  default     = true
+}
+
+variable "presence_target" {
+  description = "Where presence events (ONLINE/OFFLINE) go: topic, queue or none."
+  type        = string
+  default     = "topic"
+
+  validation {
+    condition     = contains(["topic", "queue", "none"], var.presence_target)
+    error_message = "presence_target must be topic, queue or none."
+  }
+}
+
+variable "gateway_desired_count" {
+  description = "Gateway tasks at start; autoscaling moves between it and gateway_max_count."
+  type        = number
+  default     = 2
+}
+
+variable "gateway_max_count" {
+  description = "Most gateway tasks autoscaling may run."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.gateway_max_count >= 1
+    error_message = "gateway_max_count must be at least 1."
+  }
+}
+
+variable "pusher_desired_count" {
+  description = "Pusher tasks at start; autoscaling moves between it and pusher_max_count."
+  type        = number
+  default     = 1
+}
+
+variable "pusher_max_count" {
+  description = "Most pusher tasks autoscaling may run."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.pusher_max_count >= 1
+    error_message = "pusher_max_count must be at least 1."
+  }
+}
+
+variable "gateway_cpu" {
+  description = "Fargate CPU units of a gateway task (256, 512, 1024, 2048, 4096)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096], var.gateway_cpu)
+    error_message = "gateway_cpu must be a Fargate size: 256, 512, 1024, 2048 or 4096."
+  }
+}
+
+variable "gateway_memory" {
+  description = "Memory (MiB) of a gateway task; must suit gateway_cpu on Fargate."
+  type        = number
+  default     = 1024
+}
+
+variable "pusher_cpu" {
+  description = "Fargate CPU units of a pusher task (256, 512, 1024, 2048, 4096)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096], var.pusher_cpu)
+    error_message = "pusher_cpu must be a Fargate size: 256, 512, 1024, 2048 or 4096."
+  }
+}
+
+variable "pusher_memory" {
+  description = "Memory (MiB) of a pusher task; must suit pusher_cpu on Fargate."
+  type        = number
+  default     = 512
+}
+
+variable "deregistration_delay" {
+  description = "Seconds the load balancer keeps a stopping gateway registered while its connections drain."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600
+    error_message = "deregistration_delay must lie between 0 and 3600 seconds."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the services' CloudWatch logs are kept."
+  type        = number
+  default     = 30
+}

@@ -4,7 +4,7 @@
 // types, arguments and blocks the AWS provider's schema has (schema/, derived from the provider's own schema),
 // with every required argument and block present.
 // Usage: node check.mjs <module directory>...   Exit 1 with one line per problem.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -95,7 +95,7 @@ export async function checkModule(dir) {
 }
 
 // The README's input and output tables (between <!-- inputs:begin/end --> and <!-- outputs:begin/end -->) must
-// be exactly what the variables and outputs say.
+// be exactly what the variables and outputs say. WRITE_README=1 node check.mjs <dir> rewrites them.
 async function checkReadme(dir, files) {
   const inputs = [];
   const outputs = [];
@@ -122,7 +122,9 @@ async function checkReadme(dir, files) {
     const match = readme.match(new RegExp(`<!-- ${section}:begin -->\\n([\\s\\S]*?)<!-- ${section}:end -->`));
     const expected = `${header}\n${rows.join("\n")}\n`;
     if (!match) problems.push(`${dir}/README.md: no <!-- ${section}:begin --> … <!-- ${section}:end --> table`);
-    else if (match[1] !== expected) problems.push(`${dir}/README.md: the ${section} table is out of sync with the code; it should read:\n${expected}`);
+    else if (match[1] !== expected && process.env.WRITE_README === "1") {
+      writeFileSync(join(dir, "README.md"), readFileSync(join(dir, "README.md"), "utf8").replace(match[1], expected));
+    } else if (match[1] !== expected) problems.push(`${dir}/README.md: the ${section} table is out of sync with the code; it should read:\n${expected}`);
   }
   return problems;
 }
@@ -168,6 +170,7 @@ function collect(node, file, out, dynamicBlocks) {
     for (const item of node) collect(item, file, out, dynamicBlocks);
   } else if (node && typeof node === "object") {
     for (const [key, value] of Object.entries(node)) {
+      if (key === "lifecycle") continue; // ignore_changes names attributes, it refers to nothing
       if (key === "dynamic" && value && typeof value === "object") for (const label of Object.keys(value)) dynamicBlocks.add(label);
       collect(value, file, out, dynamicBlocks);
     }

@@ -1,0 +1,121 @@
+resource "aws_security_group" "alb" {
+  name        = "${var.prefix}-alb"
+  description = "The load balancer: wss:// from anywhere."
+  vpc_id      = var.vpc_id
+  tags        = local.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "alb_https" {
+  security_group_id = aws_security_group.alb.id
+  description       = "HTTPS and wss:// from clients"
+  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = 443
+  to_port           = 443
+  ip_protocol       = "tcp"
+}
+
+resource "aws_vpc_security_group_egress_rule" "alb_to_gateways" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "to the gateways' public and health ports"
+  referenced_security_group_id = aws_security_group.gateway.id
+  from_port                    = local.public_port
+  to_port                      = local.internal_port
+  ip_protocol                  = "tcp"
+}
+
+resource "aws_security_group" "gateway" {
+  name        = "${var.prefix}-gateway"
+  description = "Gateways: the public port from the load balancer; the internal Management API port only from gateways and pushers."
+  vpc_id      = var.vpc_id
+  tags        = local.tags
+}
+
+resource "aws_security_group" "pusher" {
+  name        = "${var.prefix}-pusher"
+  description = "Pushers: no inbound traffic."
+  vpc_id      = var.vpc_id
+  tags        = local.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "gateway_public" {
+  security_group_id            = aws_security_group.gateway.id
+  description                  = "WebSocket from the load balancer"
+  referenced_security_group_id = aws_security_group.alb.id
+  from_port                    = local.public_port
+  to_port                      = local.public_port
+  ip_protocol                  = "tcp"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "gateway_health" {
+  security_group_id            = aws_security_group.gateway.id
+  description                  = "health checks from the load balancer"
+  referenced_security_group_id = aws_security_group.alb.id
+  from_port                    = local.internal_port
+  to_port                      = local.internal_port
+  ip_protocol                  = "tcp"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "internal" {
+  for_each = { gateway = aws_security_group.gateway.id, pusher = aws_security_group.pusher.id }
+
+  security_group_id            = aws_security_group.gateway.id
+  description                  = "Management API from ${each.key}s"
+  referenced_security_group_id = each.value
+  from_port                    = local.internal_port
+  to_port                      = local.internal_port
+  ip_protocol                  = "tcp"
+}
+
+resource "aws_vpc_security_group_egress_rule" "out" {
+  for_each = { gateway = aws_security_group.gateway.id, pusher = aws_security_group.pusher.id }
+
+  security_group_id = each.value
+  description       = "AWS APIs, the image registry, the JWKS, other gateways"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "-1"
+}
+
+resource "aws_lb" "gateway" {
+  name               = substr("${var.prefix}-gateway", 0, 32)
+  load_balancer_type = "application"
+  security_groups    = [aws_security_group.alb.id]
+  subnets            = var.public_subnet_ids
+  # WebSocket connections stay open while idle (the gateway pings every 30 s).
+  idle_timeout = 300
+  tags         = local.tags
+}
+
+resource "aws_lb_target_group" "gateway" {
+  name                 = substr("${var.prefix}-gateway", 0, 32)
+  port                 = local.public_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = var.deregistration_delay
+
+  health_check {
+    path                = "/health/ready"
+    port                = tostring(local.internal_port)
+    matcher             = "200"
+    interval            = 10
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+  }
+
+  tags = local.tags
+}
+
+resource "aws_lb_listener" "wss" {
+  load_balancer_arn = aws_lb.gateway.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.gateway.arn
+  }
+
+  tags = local.tags
+}
