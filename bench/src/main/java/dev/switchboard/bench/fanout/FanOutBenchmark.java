@@ -1,5 +1,7 @@
 package dev.switchboard.bench.fanout;
 
+import dev.switchboard.bench.Measure;
+import dev.switchboard.bench.TextListener;
 import dev.switchboard.bench.signaling.GatewayCluster;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
@@ -11,12 +13,12 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -234,18 +236,7 @@ public final class FanOutBenchmark {
                 pending.add(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
             }
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-            var seen = -1L;
-            var movedAt = System.nanoTime();
-            while (delivered.get() < expected) {
-                var now = delivered.get();
-                if (now != seen) {
-                    seen = now;
-                    movedAt = System.nanoTime();
-                } else if (System.nanoTime() - movedAt > STALL.toNanos()) {
-                    break;
-                }
-                Thread.sleep(5); // polling a counter with a stall deadline
-            }
+            Measure.awaitCount(expected, delivered, STALL);
             var latencies = Arrays.stream(receivers)
                     .flatMapToLong(rc -> Arrays.stream(rc.latencies, 0, rc.count))
                     .sorted()
@@ -254,16 +245,10 @@ public final class FanOutBenchmark {
                     shape,
                     plan,
                     delivered.get() / ((lastReceipt.get() - start) / 1e9),
-                    percentile(latencies, 0.50),
-                    percentile(latencies, 0.99),
+                    Measure.percentileMillis(latencies, 0.50),
+                    Measure.percentileMillis(latencies, 0.99),
                     expected - delivered.get(),
                     duplicates.get());
-        }
-
-        private static double percentile(long[] sorted, double p) {
-            return sorted.length == 0
-                    ? Double.NaN
-                    : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
         }
 
         @Override
@@ -273,10 +258,9 @@ public final class FanOutBenchmark {
         }
 
         /** One client: each notification's data is {@code "<request>:<sent nanos>"}. */
-        private final class Receiver implements WebSocket.Listener {
+        private final class Receiver extends TextListener {
             private final CountDownLatch pongs;
-            private final StringBuilder text = new StringBuilder();
-            private java.util.BitSet seen = new java.util.BitSet();
+            private BitSet seen = new BitSet();
             private long[] latencies = new long[0];
             private int count;
 
@@ -285,27 +269,13 @@ public final class FanOutBenchmark {
             }
 
             synchronized void reset(int requests) {
-                seen = new java.util.BitSet(requests);
+                seen = new BitSet(requests);
                 latencies = new long[requests];
                 count = 0;
             }
 
             @Override
-            public void onOpen(WebSocket webSocket) {
-                webSocket.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    receive(text.toString());
-                    text.setLength(0);
-                }
-                return null;
-            }
-
-            private synchronized void receive(String frame) {
+            protected synchronized void receive(String frame) {
                 var at = System.nanoTime();
                 if (!frame.startsWith("\"")) {
                     if (frame.contains("pong")) {

@@ -1,5 +1,7 @@
 package dev.switchboard.bench.signaling;
 
+import dev.switchboard.bench.Measure;
+import dev.switchboard.bench.TextListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -86,7 +87,7 @@ public final class SignalingLoad {
             warmUp(peers);
             var start = System.nanoTime();
             publish(peers, start);
-            awaitDeliveries(plan.deliveries(), delivered);
+            Measure.awaitCount(plan.deliveries(), delivered, STALL);
             var seconds = (lastReceipt.get() - start) / 1e9;
             var latencies = Arrays.stream(peers)
                     .flatMapToLong(p -> Arrays.stream(p.latencies, 0, p.count))
@@ -98,8 +99,8 @@ public final class SignalingLoad {
                     connects,
                     subscribes,
                     delivered.get() / seconds,
-                    percentile(latencies, 0.50),
-                    percentile(latencies, 0.99),
+                    Measure.percentileMillis(latencies, 0.50),
+                    Measure.percentileMillis(latencies, 0.99),
                     plan.deliveries() - delivered.get(),
                     duplicates.get());
         } finally {
@@ -154,7 +155,7 @@ public final class SignalingLoad {
         for (var room = 0; room < plan.rooms(); room++) {
             peers[room * plan.peers()].send(publish(room, "w"));
         }
-        awaitDeliveries(plan.connections(), warmups);
+        Measure.awaitCount(plan.connections(), warmups, STALL);
     }
 
     private void publish(Peer[] peers, long start) {
@@ -184,38 +185,14 @@ public final class SignalingLoad {
         return "bench-room-" + room;
     }
 
-    /** Waits until {@code counter} reaches {@code expected}, or it has not moved for {@link #STALL}. */
-    private static void awaitDeliveries(long expected, AtomicLong counter) throws InterruptedException {
-        var seen = -1L;
-        var movedAt = System.nanoTime();
-        while (counter.get() < expected) {
-            var now = counter.get();
-            if (now != seen) {
-                seen = now;
-                movedAt = System.nanoTime();
-            } else if (System.nanoTime() - movedAt > STALL.toNanos()) {
-                return; // the rest is lost: reported, not waited for
-            }
-            Thread.sleep(5); // polling a counter with a stall deadline
-        }
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
-    }
-
     /** One client: receives and checks off publishes; its sends are serialized (the WebSocket allows one at a time). */
-    private final class Peer implements WebSocket.Listener {
+    private final class Peer extends TextListener {
         final int room;
         final int seat;
         final BitSet seen;
         final long[] latencies;
         int count;
         volatile WebSocket socket;
-        private final StringBuilder text = new StringBuilder();
 
         Peer(int room, int seat) {
             this.room = room;
@@ -233,23 +210,8 @@ public final class SignalingLoad {
         }
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                receive(text);
-                text.setLength(0);
-            }
-            return null;
-        }
-
-        private void receive(CharSequence frame) {
+        protected void receive(String s) {
             var at = System.nanoTime();
-            var s = frame.toString();
             var dataAt = s.indexOf("\"data\":\"");
             if (dataAt < 0) {
                 if (s.contains("\"pong\"")) {

@@ -1,0 +1,33 @@
+package dev.switchboard.bench;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the load generators share: waiting for receipts with a stall deadline, and percentiles. */
+public final class Measure {
+    private Measure() {}
+
+    /** Waits until {@code counter} reaches {@code expected}, or it has not moved for {@code stall}. */
+    public static void awaitCount(long expected, AtomicLong counter, Duration stall) throws InterruptedException {
+        var seen = -1L;
+        var movedAt = System.nanoTime();
+        while (counter.get() < expected) {
+            var now = counter.get();
+            if (now != seen) {
+                seen = now;
+                movedAt = System.nanoTime();
+            } else if (System.nanoTime() - movedAt > stall.toNanos()) {
+                return; // the rest is lost: reported, not waited for
+            }
+            Thread.sleep(5); // polling a counter with a stall deadline
+        }
+    }
+
+    /** The {@code p} percentile of sorted nanosecond latencies, in milliseconds; NaN when there are none. */
+    public static double percentileMillis(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+    }
+}
