@@ -84,19 +84,32 @@ public final class Main {
         Signal.handle(new Signal("INT"), onSignal);
     }
 
-    /** Starts a pusher: its health and metrics port (0 picks a free one) and its pollers. */
-    public static PusherServer start(PusherSettings settings, AwsClients clients) {
-        var registry = new ConnectionRegistry(
-                clients.dynamoDb(),
-                RegistrySettings.of(settings.table()).withIndex(settings.index()),
-                Clock.systemUTC());
-        var delivery = new Delivery(
+    /** The posts to the Management API, as the settings bound them; the caller closes it. */
+    public static Delivery delivery(PusherSettings settings) {
+        return new Delivery(
                 settings.concurrency(),
                 settings.nodeConcurrency(),
                 settings.attempts(),
                 settings.attemptTimeout(),
                 settings.apigwEndpoint());
-        var fanOut = new FanOut(registry, delivery, settings.apigwEndpoint().isEmpty());
+    }
+
+    /** The fan-out over the settings' registry table, through {@code delivery}: the consumer's and Lambda's. */
+    public static FanOut fanOut(PusherSettings settings, DynamoDbClient dynamoDb, Delivery delivery) {
+        var registry = new ConnectionRegistry(
+                dynamoDb, RegistrySettings.of(settings.table()).withIndex(settings.index()), Clock.systemUTC());
+        return new FanOut(registry, delivery, settings.apigwEndpoint().isEmpty());
+    }
+
+    /** Reads notification requests, refusing {@code data} larger than a client frame. */
+    public static RequestParser parser(PusherSettings settings) {
+        return new RequestParser(new ObjectMapper(), settings.maxFrameBytes());
+    }
+
+    /** Starts a pusher: its health and metrics port (0 picks a free one) and its pollers. */
+    public static PusherServer start(PusherSettings settings, AwsClients clients) {
+        var delivery = delivery(settings);
+        var fanOut = fanOut(settings, clients.dynamoDb(), delivery);
         var consumer = new QueueConsumer[1];
         var metrics = new PusherMetrics(() -> consumer[0] == null ? 0 : consumer[0].inFlight());
         consumer[0] = new QueueConsumer(
@@ -105,7 +118,7 @@ public final class Main {
                 settings.visibility(),
                 settings.pollWait(),
                 settings.shutdownDeadline(),
-                new RequestParser(new ObjectMapper(), settings.maxFrameBytes()),
+                parser(settings),
                 fanOut,
                 metrics);
         var server = new PusherServer(consumer[0], delivery, metrics, settings);

@@ -4,16 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.pusher.Main;
 import dev.switchboard.pusher.PusherSettings;
-import dev.switchboard.pusher.fanout.Delivery;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.request.RequestParser;
-import dev.switchboard.registry.ConnectionRegistry;
-import dev.switchboard.registry.RegistrySettings;
 import io.helidon.config.ConfigSources;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +37,8 @@ public final class NotificationsHandler implements RequestHandler<SQSEvent, SQSB
     }
 
     public NotificationsHandler(PusherSettings settings, DynamoDbClient dynamoDb) {
-        var registry = new ConnectionRegistry(
-                dynamoDb, RegistrySettings.of(settings.table()).withIndex(settings.index()), Clock.systemUTC());
-        var delivery = new Delivery(
-                settings.concurrency(),
-                settings.nodeConcurrency(),
-                settings.attempts(),
-                settings.attemptTimeout(),
-                settings.apigwEndpoint());
-        this.parser = new RequestParser(new ObjectMapper(), settings.maxFrameBytes());
-        this.fanOut = new FanOut(registry, delivery, settings.apigwEndpoint().isEmpty());
+        this.parser = Main.parser(settings);
+        this.fanOut = Main.fanOut(settings, dynamoDb, Main.delivery(settings));
     }
 
     /** The pusher's settings from the environment; the queue is the event source mapping's, not a setting here. */

@@ -1,5 +1,7 @@
 package dev.switchboard.pusher.consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.PusherMetrics;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.request.RequestParser;
@@ -14,7 +16,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -156,7 +160,7 @@ public final class QueueConsumer implements AutoCloseable {
     private void handle(List<Message> messages) {
         var deletes = new ArrayList<Message>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            var results = new ArrayList<java.util.concurrent.Future<Disposition>>();
+            var results = new ArrayList<Future<Disposition>>();
             for (var message : messages) {
                 var entry = new InFlight(message);
                 inFlight.put(message.messageId(), entry);
@@ -173,7 +177,7 @@ public final class QueueConsumer implements AutoCloseable {
                     if (results.get(i).get() == Disposition.DELETE) {
                         deletes.add(messages.get(i));
                     }
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     LOG.log(
                             Level.ERROR,
                             "message handling failed messageId={0}",
@@ -331,13 +335,13 @@ public final class QueueConsumer implements AutoCloseable {
             if (policy == null) {
                 return Optional.empty();
             }
-            var arn = new com.fasterxml.jackson.databind.ObjectMapper()
+            var arn = new ObjectMapper()
                     .readTree(policy)
                     .path("deadLetterTargetArn")
                     .asText();
             var name = arn.substring(arn.lastIndexOf(':') + 1);
             return Optional.of(sqs.getQueueUrl(b -> b.queueName(name)).join().queueUrl());
-        } catch (CompletionException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (CompletionException | JsonProcessingException e) {
             LOG.log(Level.WARNING, "dead-letter queue unknown queueUrl={0}: {1}", queueUrl, e);
             return Optional.empty();
         }

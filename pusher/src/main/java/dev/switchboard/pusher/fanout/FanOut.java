@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -85,7 +87,7 @@ public final class FanOut {
                     .values()
                     .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
         } else {
-            var lookups = new ArrayList<java.util.concurrent.Callable<List<Target>>>();
+            var lookups = new ArrayList<Supplier<List<Target>>>();
             request.users().forEach(user -> lookups.add(() -> registry.connectionsOf(user)));
             request.topics().forEach(topic -> lookups.add(() -> registry.subscribersOf(topic)));
             for (var targets : inParallel(lookups)) {
@@ -98,18 +100,12 @@ public final class FanOut {
         return found.values();
     }
 
-    private static List<List<Target>> inParallel(List<java.util.concurrent.Callable<List<Target>>> lookups)
-            throws InterruptedException {
+    /** Runs the registry lookups, {@value #LOOKUPS_IN_PARALLEL} at a time; a single one on this thread. */
+    private static List<List<Target>> inParallel(List<Supplier<List<Target>>> lookups) throws InterruptedException {
         if (lookups.size() == 1) {
-            try {
-                return List.of(lookups.getFirst().call());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return List.of(lookups.getFirst().get());
         }
-        var permits = new java.util.concurrent.Semaphore(LOOKUPS_IN_PARALLEL);
+        var permits = new Semaphore(LOOKUPS_IN_PARALLEL);
         var results = new ArrayList<List<Target>>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new ArrayList<Future<List<Target>>>();
@@ -117,7 +113,7 @@ public final class FanOut {
                 futures.add(threads.submit(() -> {
                     permits.acquire();
                     try {
-                        return lookup.call();
+                        return lookup.get();
                     } finally {
                         permits.release();
                     }
