@@ -1,9 +1,14 @@
 package dev.switchboard.app;
 
+import static dev.switchboard.service.Settings.duration;
+import static dev.switchboard.service.Settings.integer;
+import static dev.switchboard.service.Settings.optional;
+import static dev.switchboard.service.Settings.read;
+import static dev.switchboard.service.Settings.text;
+
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.spi.ConfigSource;
 import java.net.InetAddress;
@@ -16,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -194,37 +198,5 @@ public record GatewaySettings(
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
-    }
-
-    private static String text(Config config, String key) {
-        return optional(config, key).orElseThrow(() -> new IllegalStateException("config key " + key + " is missing"));
-    }
-
-    private static Optional<String> optional(Config config, String key) {
-        return read(
-                config,
-                key,
-                node -> node.asString().asOptional().map(String::trim).filter(v -> !v.isEmpty()));
-    }
-
-    private static int integer(Config config, String key, int min, int max) {
-        int value = read(config, key, node -> node.asInt().get());
-        if (value < min || value > max) {
-            throw new IllegalStateException(
-                    "config key " + key + " is " + value + "; it must lie between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    private static Duration duration(Config config, String key) {
-        return read(config, key, node -> node.as(Duration.class).get());
-    }
-
-    private static <T> T read(Config config, String key, Function<Config, T> reader) {
-        try {
-            return reader.apply(config.get(key));
-        } catch (ConfigException | IllegalArgumentException e) {
-            throw new IllegalStateException("config key " + key + " is missing or invalid: " + e.getMessage(), e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.service.Shutdown;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -29,8 +30,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** The gateway's composition root: settings, AWS clients, registry, hub, outputs, the two sockets. */
 public final class Main {
@@ -40,9 +39,6 @@ public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
     private static final SocketOptions NO_DELAY =
             SocketOptions.builder().tcpNoDelay(true).build();
-
-    /** The exit status when a drain was cut short (a second signal, or past its deadline). */
-    private static final int EXIT_CUT_SHORT = 1;
 
     private Main() {}
 
@@ -79,34 +75,13 @@ public final class Main {
         }
         var clients = AwsClients.fromEnvironment();
         var server = start(settings, clients);
-        var stopping = new AtomicBoolean();
         // SIGTERM or Ctrl-C drains the node, then exits; a second one, or a drain past its deadline, exits at once.
-        SignalHandler onSignal = signal -> {
-            if (!stopping.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "SIG{0} again: exiting without finishing the drain", signal.getName());
-                Runtime.getRuntime().halt(EXIT_CUT_SHORT);
-            }
-            LOG.log(Level.INFO, "SIG{0}: draining (send it again to exit at once)", signal.getName());
-            Thread.ofPlatform().name("drain").start(() -> {
-                var watchdog = Thread.ofPlatform().daemon().start(() -> {
-                    try {
-                        Thread.sleep(settings.shutdownDelay()
-                                .plus(settings.shutdownDeadline())
-                                .plusSeconds(5));
-                        LOG.log(Level.WARNING, "drain overran its deadline; exiting");
-                        Runtime.getRuntime().halt(EXIT_CUT_SHORT);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                server.stop();
-                clients.close();
-                watchdog.interrupt();
-                System.exit(0);
-            });
-        };
-        Signal.handle(new Signal("TERM"), onSignal);
-        Signal.handle(new Signal("INT"), onSignal);
+        Shutdown.onSignals(
+                () -> {
+                    server.stop();
+                    clients.close();
+                },
+                settings.shutdownDelay().plus(settings.shutdownDeadline()).plusSeconds(5));
     }
 
     /** Starts a gateway node on the settings' ports (0 picks free ones; the advertised URL follows). */

@@ -7,22 +7,19 @@ import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.request.RequestParser;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.service.Shutdown;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** The pusher's composition root: settings, AWS clients, registry, fan-out, consumer, health and metrics. */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
-    private static final int EXIT_CUT_SHORT = 1;
 
     private Main() {}
 
@@ -63,25 +60,13 @@ public final class Main {
         }
         var clients = AwsClients.fromEnvironment();
         var server = start(settings, clients);
-        var stopping = new AtomicBoolean();
-        // SIGTERM or Ctrl-C: stop polling, finish or release in-flight messages, exit; a second signal exits at once.
-        SignalHandler onSignal = signal -> {
-            if (!stopping.compareAndSet(false, true)) {
-                LOG.log(
-                        Level.WARNING,
-                        "SIG{0} again: exiting at once (unfinished messages return after their visibility timeout)",
-                        signal.getName());
-                Runtime.getRuntime().halt(EXIT_CUT_SHORT);
-            }
-            LOG.log(Level.INFO, "SIG{0}: stopping (send it again to exit at once)", signal.getName());
-            Thread.ofPlatform().name("stop").start(() -> {
-                server.stop();
-                clients.close();
-                System.exit(0);
-            });
-        };
-        Signal.handle(new Signal("TERM"), onSignal);
-        Signal.handle(new Signal("INT"), onSignal);
+        // SIGTERM or Ctrl-C: stop polling, finish or give back in-flight messages, exit; a second signal exits at once.
+        Shutdown.onSignals(
+                () -> {
+                    server.stop();
+                    clients.close();
+                },
+                settings.pollWait().plus(settings.shutdownDeadline()).plusSeconds(5));
     }
 
     /** The posts to the Management API, as the settings bound them; the caller closes it. */
