@@ -34,6 +34,9 @@ public final class Gateway {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     private static final SecureRandom IDS = new SecureRandom();
 
+    /** Registry and output calls in flight at once: about the SDK's HTTP connection pool (50 by default). */
+    private static final int AWS_CALL_THREADS = 64;
+
     private final GatewaySettings settings;
     private final ConnectionRegistry registry;
     private final LocalConnections hub;
@@ -43,6 +46,7 @@ public final class Gateway {
     private final FrameParser parser;
     private final TopicRelay relay;
     private final Clock clock;
+    private final AwsCalls aws = new AwsCalls(AWS_CALL_THREADS);
 
     public Gateway(
             GatewaySettings settings,
@@ -98,7 +102,7 @@ public final class Gateway {
                 claims);
         var connection = new ClientConnection(
                 session, record, sourceIp, userAgent, new RateLimit(settings.ratePerSecond(), settings.rateBurst()));
-        registry.register(record).ifPresent(change -> outputs.presence(change, record.id()));
+        aws.run(() -> registry.register(record).ifPresent(change -> outputs.presence(change, record.id())));
         hub.add(connection);
         LOG.log(
                 Level.INFO,
@@ -141,8 +145,10 @@ public final class Gateway {
         connection.closed();
         var left = hub.remove(connection);
         try {
-            registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
-            left.forEach(relay::countChanged);
+            aws.run(() -> {
+                registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
+                left.forEach(relay::countChanged);
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "deregister failed connectionId={0}: {1}", connection.id(), e.getMessage());
         }
@@ -182,8 +188,10 @@ public final class Gateway {
                 metrics.frameIn("unsubscribe");
                 var removed = hub.unsubscribe(connection, unsubscribe.topics());
                 try {
-                    registry.unsubscribe(connection.id(), unsubscribe.topics());
-                    removed.forEach(relay::countChanged);
+                    aws.run(() -> {
+                        registry.unsubscribe(connection.id(), unsubscribe.topics());
+                        removed.forEach(relay::countChanged);
+                    });
                 } catch (RegistryException e) {
                     LOG.log(
                             Level.WARNING,
@@ -226,8 +234,10 @@ public final class Gateway {
             return;
         }
         try {
-            registry.subscribe(connection.record(), added);
-            added.forEach(relay::countChanged);
+            aws.run(() -> {
+                registry.subscribe(connection.record(), added);
+                added.forEach(relay::countChanged);
+            });
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());
             error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
@@ -254,7 +264,10 @@ public final class Gateway {
 
     private void output(ClientConnection connection, String output, OutputCall call) {
         try {
-            call.run();
+            aws.call(() -> {
+                call.run();
+                return null;
+            });
         } catch (OutputException e) {
             metrics.outputFailure(output);
             LOG.log(

@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
+import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,11 +24,21 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling|fanout]}: every benchmark (or the named one), then one summary. The signaling
+     * {@code bin/bench [--smoke] [jmh|signaling|idle|fanout]}: every benchmark (or the named one), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
-    public static void main(String[] args) throws Exception {
-        var arguments = List.of(args);
+    public static void main(String[] args) {
+        try {
+            System.out.println();
+            System.out.println(suite(List.of(args)));
+            System.exit(0); // the emulators' and clients' threads do not hold the summary back
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            System.exit(1); // nor a failure
+        }
+    }
+
+    private static String suite(List<String> arguments) throws Exception {
         var smoke = arguments.contains("--smoke");
         var only = arguments.stream().filter(a -> !a.startsWith("--")).toList();
         var summary = new ArrayList<String>();
@@ -40,14 +51,15 @@ public final class Benchmarks {
                     : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED);
             summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
         }
+        if (only.isEmpty() || only.contains("idle")) {
+            summary.add(IdleBenchmark.table(IdleBenchmark.run(smoke ? IdleBenchmark.SMOKE : IdleBenchmark.FULL)));
+        }
         if (only.isEmpty() || only.contains("fanout")) {
             var plans =
                     smoke ? List.of(FanOutBenchmark.SMOKE) : List.of(FanOutBenchmark.UNPACED, FanOutBenchmark.PACED);
             summary.add(FanOutBenchmark.table(FanOutBenchmark.run(plans)));
         }
-        System.out.println();
-        System.out.println(String.join(System.lineSeparator() + System.lineSeparator(), summary));
-        System.exit(0); // the emulators' and clients' threads do not hold the summary back
+        return String.join(System.lineSeparator() + System.lineSeparator(), summary);
     }
 
     /** Runs every benchmark: full (a fork, 3 warm-ups and 5 measurements of 2 s) or smoke (in process, 0.2 s). */

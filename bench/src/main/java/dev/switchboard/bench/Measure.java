@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** What the load generators share: waiting for receipts with a stall deadline, and percentiles. */
 public final class Measure {
@@ -20,6 +21,21 @@ public final class Measure {
                 return; // the rest is lost: reported, not waited for
             }
             Thread.sleep(5); // polling a counter with a stall deadline
+        }
+    }
+
+    /**
+     * Waits until a server is quiet — it used under 5 % of a core over 500 ms — for at most {@code deadline}: what
+     * the previous run left behind (deregistering its closed connections) is not charged to the next.
+     */
+    public static void awaitQuiet(Supplier<Duration> cpu, Duration deadline) throws InterruptedException {
+        var until = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < until) {
+            var before = cpu.get();
+            Thread.sleep(500); // sampling CPU use over a window, under a deadline
+            if (cpu.get().minus(before).toMillis() < 25) {
+                return;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
+import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.signaling.SignalingLoad;
 import java.util.List;
@@ -39,6 +40,24 @@ class BenchmarksSmokeIT {
             assertThat(r.p99Millis()).isGreaterThanOrEqualTo(r.p50Millis());
         });
         assertThat(SignalingBenchmark.table(results)).contains("ratios to the reference");
+    }
+
+    @Test
+    void theIdleBenchmarkHoldsConnectionsToBothServersAndMeasuresTheirMemory() throws Exception {
+        var results = IdleBenchmark.run(IdleBenchmark.SMOKE);
+
+        assertThat(results)
+                .extracting(IdleBenchmark.Result::target)
+                .containsExactly("y-webrtc server.js", "gateway, 1 node");
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.connections()).isEqualTo(IdleBenchmark.SMOKE.connections());
+            assertThat(r.connectsPerSecond()).isPositive();
+            assertThat(r.rssKbPerConnection()).isFinite();
+        });
+        assertThat(results.get(1).heapKbPerConnection())
+                .as("the gateway's live heap, read with jcmd")
+                .isFinite();
+        assertThat(IdleBenchmark.table(results)).contains("RSS target <= 10 KB");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,14 +39,23 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(
             String mainClass, Map<String, String> environment, Emulators emulators, Path output, Pattern started) {
-        var builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        mainClass)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+        // C1 only: tests start many short-lived services and want them up fast, not at peak speed.
+        return start(mainClass, List.of("-XX:TieredStopAtLevel=1"), environment, emulators, output, started);
+    }
+
+    /** As {@link #start(String, Map, Emulators, Path, Pattern)}, with these JVM options (benchmarks: none). */
+    public static ServiceProcess start(
+            String mainClass,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Emulators emulators,
+            Path output,
+            Pattern started) {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         var env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("AWS_"));
         env.putAll(environment);
@@ -88,6 +98,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Process process() {
         return process;
+    }
+
+    /** The CPU time the process has used so far (user and system), zero when the platform does not say. */
+    public Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     public List<String> output() {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +15,7 @@ import java.util.function.Supplier;
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(Supplier<Number> connections) {
         Gauge.builder("switchboard_connections", connections)
@@ -54,6 +57,10 @@ public final class GatewayMetrics {
     }
 
     private Counter counter(String name, String tag, String value) {
-        return Counter.builder(name).tag(tag, value).register(registry);
+        // Looked up once per name and tag: building and registering a Counter on every frame cost more than
+        // relaying it (JFR, docs/benchmarks.md).
+        return counters.computeIfAbsent(
+                name + '\0' + value,
+                key -> Counter.builder(name).tag(tag, value).register(registry));
     }
 }

@@ -5,9 +5,7 @@ import dev.switchboard.bench.TextListener;
 import dev.switchboard.bench.signaling.GatewayCluster;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
-import dev.switchboard.pusher.Main;
-import dev.switchboard.pusher.PusherSettings;
-import io.helidon.config.ConfigSources;
+import dev.switchboard.emulators.ServiceProcess;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -24,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
@@ -58,6 +57,8 @@ public final class FanOutBenchmark {
     public static final Plan PACED = new Plan(200, 10, 20_000, 10_000);
     public static final Plan SMOKE = new Plan(20, 2, 200, 0);
 
+    private static final String PUSHER_MAIN = "dev.switchboard.pusher.Main";
+    private static final Pattern PUSHER_STARTED = Pattern.compile("pusher started port=(\\d+)");
     private static final int USERS_PER_REQUEST = 10;
     private static final Duration STALL = Duration.ofSeconds(20);
 
@@ -65,10 +66,6 @@ public final class FanOutBenchmark {
 
     /** Each plan with each shape, on one stack (emulators, 2 gateway nodes, 1 pusher) per plan. */
     public static List<Result> run(List<Plan> plans) throws InterruptedException {
-        // The Management API clients take region and credentials from the SDK's environment: the emulators'.
-        System.setProperty("aws.region", EmulatorSettings.REGION);
-        System.setProperty("aws.accessKeyId", Emulators.ACCESS_KEY_ID);
-        System.setProperty("aws.secretAccessKey", Emulators.SECRET_ACCESS_KEY);
         var results = new ArrayList<Result>();
         try (var emulators = Emulators.start(EmulatorSettings.ephemeral())) {
             for (var plan : plans) {
@@ -79,21 +76,25 @@ public final class FanOutBenchmark {
                             .sqsClient()
                             .createQueue(b -> b.queueName("bench-notifications-" + System.nanoTime()))
                             .queueUrl();
-                    var settings = PusherSettings.from(PusherSettings.config(ConfigSources.create(Map.of(
-                                    "notifications.queue.url", queueUrl,
-                                    "connections.table", cluster.table(),
-                                    "pusher.host", "127.0.0.1",
-                                    "pusher.port", "0",
-                                    "pusher.pollers", "4",
-                                    "notifications.wait", "PT1S"))
-                            .build()));
-                    var pusher = Main.start(settings, new Main.AwsClients(emulators.dynamoDbClient(), sqs));
+                    var pusher = ServiceProcess.start(
+                            PUSHER_MAIN,
+                            GatewayCluster.jvmOptions("pusher"),
+                            Map.of(
+                                    "NOTIFICATIONS_QUEUE_URL", queueUrl,
+                                    "CONNECTIONS_TABLE", cluster.table(),
+                                    "PUSHER_HOST", "127.0.0.1",
+                                    "PUSHER_PORT", "0",
+                                    "PUSHER_POLLERS", "4",
+                                    "NOTIFICATIONS_WAIT", "PT1S"),
+                            emulators,
+                            GatewayCluster.logDirectory().resolve("pusher.log"),
+                            PUSHER_STARTED);
                     try (var clients = Clients.connect(cluster, plan)) {
                         for (var shape : Shape.values()) {
                             results.add(clients.run(shape, sqs, queueUrl));
                         }
                     } finally {
-                        pusher.stop();
+                        GatewayCluster.stop(List.of(pusher));
                     }
                 }
             }

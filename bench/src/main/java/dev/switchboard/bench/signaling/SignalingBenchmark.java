@@ -1,9 +1,11 @@
 package dev.switchboard.bench.signaling;
 
+import dev.switchboard.bench.Measure;
 import dev.switchboard.bench.signaling.SignalingLoad.Plan;
 import dev.switchboard.bench.signaling.SignalingLoad.Result;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +18,8 @@ import java.util.Locale;
 public final class SignalingBenchmark {
     /** Rooms of 10, unpaced: as many deliveries per second as each server manages. */
     public static final Plan UNPACED = new Plan(20, 10, 200, 0, 100);
-    /** Rooms of 10 at 2,000 publishes/s, which is 20,000 deliveries/s: latency under a steady load. */
-    public static final Plan PACED = new Plan(20, 10, 100, 2_000, 100);
+    /** Rooms of 10 at 5,000 publishes/s, which is 50,000 deliveries/s: latency under a steady load. */
+    public static final Plan PACED = new Plan(20, 10, 200, 5_000, 100);
     /** A moment of everything, for the tests. */
     public static final Plan SMOKE = new Plan(2, 3, 5, 0, 16);
 
@@ -28,18 +30,28 @@ public final class SignalingBenchmark {
         var results = new ArrayList<Result>();
         try (var reference = YWebrtcServer.start()) {
             if (warmUp) {
-                new SignalingLoad(plans.getFirst()).run("warm-up", i -> reference.uri());
+                new SignalingLoad(plans.getFirst()).run("warm-up", i -> reference.uri(), reference::cpu);
             }
             for (var plan : plans) {
-                results.add(new SignalingLoad(plan).run("y-webrtc server.js", i -> reference.uri()));
+                results.add(progress(
+                        new SignalingLoad(plan).run("y-webrtc server.js", i -> reference.uri(), reference::cpu)));
             }
         }
         try (var emulators = Emulators.start(EmulatorSettings.ephemeral())) {
+            var connections = plans.stream().mapToInt(Plan::connections).max().orElseThrow();
             for (var nodes = 1; nodes <= 2; nodes++) {
-                for (var plan : plans) {
-                    try (var cluster = new GatewayCluster(emulators, nodes, plan.connections())) {
+                try (var cluster = new GatewayCluster(emulators, nodes, connections)) {
+                    if (warmUp) {
+                        // As the reference's Node process, the gateways' JVMs run warm (JIT-compiled) paths.
+                        new SignalingLoad(plans.getFirst()).run("warm-up", cluster::uri, cluster::cpu);
+                    }
+                    for (var plan : plans) {
+                        if (warmUp) {
+                            // What the previous run left (deregistering its connections) is not charged to this one.
+                            Measure.awaitQuiet(cluster::cpu, Duration.ofSeconds(30));
+                        }
                         var name = "gateway, " + nodes + (nodes == 1 ? " node" : " nodes");
-                        results.add(new SignalingLoad(plan).run(name, cluster::uri));
+                        results.add(progress(new SignalingLoad(plan).run(name, cluster::uri, cluster::cpu)));
                     }
                 }
             }
@@ -47,12 +59,17 @@ public final class SignalingBenchmark {
         return results;
     }
 
+    private static Result progress(Result result) {
+        System.err.println("signaling: " + result);
+        return result;
+    }
+
     /** One line per run, then each gateway run as ratios of the reference run with the same plan. */
     public static String table(List<Result> results) {
         var lines = new ArrayList<String>();
         lines.add(String.format(
                 Locale.ROOT,
-                "%-20s %-22s %10s %12s %13s %8s %8s %6s %6s",
+                "%-20s %-22s %10s %12s %13s %8s %8s %6s %6s %10s %10s %10s",
                 "signaling",
                 "rooms x peers x msgs",
                 "connects/s",
@@ -61,11 +78,14 @@ public final class SignalingBenchmark {
                 "p50 ms",
                 "p99 ms",
                 "lost",
-                "dups"));
+                "dups",
+                "cpu us/con",
+                "cpu us/sub",
+                "cpu us/del"));
         for (var r : results) {
             lines.add(String.format(
                     Locale.ROOT,
-                    "%-20s %-22s %10.0f %12.0f %13.0f %8.2f %8.2f %6d %6d",
+                    "%-20s %-22s %10.0f %12.0f %13.0f %8.2f %8.2f %6d %6d %10.0f %10.0f %10.2f",
                     r.target(),
                     shape(r.plan()),
                     r.connectsPerSecond(),
@@ -74,9 +94,13 @@ public final class SignalingBenchmark {
                     r.p50Millis(),
                     r.p99Millis(),
                     r.lost(),
-                    r.duplicates()));
+                    r.duplicates(),
+                    r.cpu().perConnect(),
+                    r.cpu().perSubscribe(),
+                    r.cpu().perDelivery()));
         }
-        lines.add("ratios to the reference (connects, subscribes, deliveries: higher is better; p99: lower is better)");
+        lines.add("ratios to the reference (connects, subscribes, deliveries: higher is better; p99 and the server's"
+                + " CPU per operation: lower is better)");
         for (var r : results) {
             results.stream()
                     .filter(ref ->
@@ -85,14 +109,19 @@ public final class SignalingBenchmark {
                     .findFirst()
                     .ifPresent(ref -> lines.add(String.format(
                             Locale.ROOT,
-                            "%-20s %-22s %10.2f %12.2f %13.2f %8s %8.2f",
+                            "%-20s %-22s %10.2f %12.2f %13.2f %8s %8.2f %6s %6s %10.2f %10.2f %10.2f",
                             r.target(),
                             shape(r.plan()),
                             r.connectsPerSecond() / ref.connectsPerSecond(),
                             r.subscribesPerSecond() / ref.subscribesPerSecond(),
                             r.deliveriesPerSecond() / ref.deliveriesPerSecond(),
                             "",
-                            r.p99Millis() / ref.p99Millis())));
+                            r.p99Millis() / ref.p99Millis(),
+                            "",
+                            "",
+                            r.cpu().perConnect() / ref.cpu().perConnect(),
+                            r.cpu().perSubscribe() / ref.cpu().perSubscribe(),
+                            r.cpu().perDelivery() / ref.cpu().perDelivery())));
         }
         return String.join(System.lineSeparator(), lines);
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The signaling load generator: rooms × peers real WebSocket clients speaking y-webrtc's protocol. It connects them
@@ -53,7 +54,14 @@ public final class SignalingLoad {
             double p50Millis,
             double p99Millis,
             long lost,
-            long duplicates) {}
+            long duplicates,
+            Cpu cpu) {}
+
+    /**
+     * The server's CPU time (all its processes, user and system) per operation of each phase, in microseconds:
+     * what the server itself spends, whatever limits the rate (an emulator, the load generator).
+     */
+    public record Cpu(double perConnect, double perSubscribe, double perDelivery) {}
 
     private final Plan plan;
     private final String padding;
@@ -79,15 +87,20 @@ public final class SignalingLoad {
      * Runs the plan against a server; {@code uri} gives connection {@code i}'s URL (room {@code i / peers}), so a
      * cluster target can spread each room's peers over its nodes.
      */
-    public Result run(String target, IntFunction<URI> uri) throws InterruptedException {
+    public Result run(String target, IntFunction<URI> uri, Supplier<Duration> serverCpu) throws InterruptedException {
         var peers = new Peer[plan.connections()];
         try {
+            var cpu0 = serverCpu.get();
             var connects = connect(peers, uri);
+            var cpu1 = serverCpu.get();
             var subscribes = subscribe(peers);
+            var cpu2 = serverCpu.get();
             warmUp(peers);
+            var cpu3 = serverCpu.get();
             var start = System.nanoTime();
             publish(peers, start);
             Measure.awaitCount(plan.deliveries(), delivered, STALL);
+            var cpu4 = serverCpu.get();
             var seconds = (lastReceipt.get() - start) / 1e9;
             var latencies = Arrays.stream(peers)
                     .flatMapToLong(p -> Arrays.stream(p.latencies, 0, p.count))
@@ -102,7 +115,11 @@ public final class SignalingLoad {
                     Measure.percentileMillis(latencies, 0.50),
                     Measure.percentileMillis(latencies, 0.99),
                     plan.deliveries() - delivered.get(),
-                    duplicates.get());
+                    duplicates.get(),
+                    new Cpu(
+                            micros(cpu1.minus(cpu0)) / plan.connections(),
+                            micros(cpu2.minus(cpu1)) / plan.connections(),
+                            micros(cpu4.minus(cpu3)) / plan.deliveries()));
         } finally {
             for (var peer : peers) {
                 if (peer != null) {
@@ -111,6 +128,10 @@ public final class SignalingLoad {
             }
             clients.forEach(HttpClient::shutdownNow);
         }
+    }
+
+    private static double micros(Duration duration) {
+        return duration.toNanos() / 1e3;
     }
 
     private double connect(Peer[] peers, IntFunction<URI> uri) throws InterruptedException {

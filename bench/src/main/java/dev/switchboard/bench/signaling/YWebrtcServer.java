@@ -90,9 +90,14 @@ public final class YWebrtcServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port);
     }
 
-    /** The server's process id: its CPU time can be compared with ours. */
+    /** The server's process id. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The CPU time the server has used so far. */
+    public Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     @Override

@@ -1,0 +1,284 @@
+package dev.switchboard.bench.idle;
+
+import dev.switchboard.bench.Measure;
+import dev.switchboard.bench.TextListener;
+import dev.switchboard.bench.signaling.GatewayCluster;
+import dev.switchboard.bench.signaling.YWebrtcServer;
+import dev.switchboard.emulators.EmulatorSettings;
+import dev.switchboard.emulators.Emulators;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Idle connections: opens {@code connections} real WebSocket clients to a server and leaves them idle, then reports
+ * the server process's resident memory (RSS) growth per connection and, separately, the kernel's TCP buffer memory
+ * per connection (both ends are on this machine, so it counts both sockets). The reference is y-webrtc's server
+ * holding the same number of (unauthenticated) connections in the same run; ours is one gateway node, each
+ * connection authenticated with an RS256 token and registered in DynamoDB Local. Connections alternate between
+ * several loopback addresses, so ephemeral ports do not run short.
+ */
+public final class IdleBenchmark {
+    /**
+     * One run: {@code connections} held idle for {@code settle} before measuring, after waiting up to {@code quiet}
+     * for the server to be quiet (a JVM compiles its startup paths for seconds).
+     */
+    public record Plan(int connections, Duration settle, Duration quiet) {}
+
+    /** {@code heapKbPerConnection}: live Java heap after a full GC (NaN for a server that is not a JVM). */
+    public record Result(
+            String target,
+            int connections,
+            double connectsPerSecond,
+            double rssKbPerConnection,
+            double kernelKbPerConnection,
+            double heapKbPerConnection) {}
+
+    /**
+     * As many as this machine allows: the open-file limit here is 20,000 per process (hard, and no capability to
+     * raise it), and the load generator holds one descriptor per connection too.
+     */
+    public static final Plan FULL = new Plan(
+            Integer.getInteger("bench.idle.connections", 15_000), Duration.ofSeconds(5), Duration.ofSeconds(30));
+
+    public static final Plan SMOKE = new Plan(50, Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    private static final int IN_FLIGHT_CONNECTS = 64;
+    private static final int LOOPBACK_ADDRESSES = 4;
+    private static final int USERS = 1_000;
+    private static final Set<String> SOCKET_SLABS = Set.of("TCP", "TCPv6", "sock_inode_cache");
+
+    private IdleBenchmark() {}
+
+    public static List<Result> run(Plan plan) throws InterruptedException {
+        var results = new ArrayList<Result>();
+        try (var reference = YWebrtcServer.start()) {
+            var port = reference.uri().getPort();
+            results.add(measure("y-webrtc server.js", plan, reference.pid(), reference::cpu, i -> uri(i, port, "")));
+        }
+        try (var emulators = Emulators.start(EmulatorSettings.ephemeral());
+                var cluster = new GatewayCluster(emulators, 1, USERS, Map.of("SERVER_HOST", "0.0.0.0"))) {
+            var node = cluster.nodes().getFirst();
+            var tokens = cluster.uri(0); // the first connection's URL: its port and path are every connection's
+            results.add(measure(
+                    "gateway, 1 node",
+                    plan,
+                    node.process().pid(),
+                    cluster::cpu,
+                    i -> uri(
+                            i,
+                            tokens.getPort(),
+                            cluster.uri(i).getRawPath() + "?" + cluster.uri(i).getRawQuery())));
+        }
+        return results;
+    }
+
+    private static URI uri(int i, int port, String pathAndQuery) {
+        return URI.create("ws://127.0.0." + (1 + i % LOOPBACK_ADDRESSES) + ":" + port + pathAndQuery);
+    }
+
+    private static Result measure(String target, Plan plan, long pid, Supplier<Duration> cpu, IntFunction<URI> uri)
+            throws InterruptedException {
+        var clients = new ArrayList<HttpClient>();
+        for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
+            clients.add(HttpClient.newBuilder()
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .build());
+        }
+        var sockets = new ArrayList<CompletableFuture<WebSocket>>();
+        try {
+            Measure.awaitQuiet(cpu, plan.quiet());
+            var heapBefore = liveHeapKb(pid);
+            var rssBefore = rssKb(pid);
+            var histogram = Boolean.getBoolean("bench.nmt") ? histogram(pid) : Map.<String, Long>of();
+            if (Boolean.getBoolean("bench.nmt")) {
+                jcmd(pid, "VM.native_memory", "baseline");
+            }
+            var kernelBefore = kernelTcpKb();
+            var permits = new Semaphore(IN_FLIGHT_CONNECTS);
+            var start = System.nanoTime();
+            for (var i = 0; i < plan.connections(); i++) {
+                permits.acquire();
+                sockets.add(clients.get(i % clients.size())
+                        .newWebSocketBuilder()
+                        .buildAsync(uri.apply(i), new Idle())
+                        .whenComplete((socket, error) -> permits.release()));
+            }
+            CompletableFuture.allOf(sockets.toArray(CompletableFuture[]::new)).join();
+            var connects = plan.connections() / ((System.nanoTime() - start) / 1e9);
+            Thread.sleep(plan.settle().toMillis()); // idle on purpose: what an idle connection holds is measured
+            // A full GC first (as before connecting): the connects' garbage is not what an idle connection holds.
+            var heap = (liveHeapKb(pid) - heapBefore) / plan.connections();
+            var rss = (rssKb(pid) - rssBefore) / (double) plan.connections();
+            if (Boolean.getBoolean("bench.nmt")) {
+                // Where a JVM's growth went, by Native Memory Tracking category (the gateway runs with it on).
+                jcmd(pid, "VM.native_memory", "summary.diff").ifPresent(System.err::println);
+                var after = histogram(pid);
+                after.entrySet().stream()
+                        .map(e -> Map.entry(e.getKey(), e.getValue() - histogram.getOrDefault(e.getKey(), 0L)))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .limit(20)
+                        .forEach(e -> System.err.printf(
+                                Locale.ROOT,
+                                "heap growth %8.1f B/conn %s%n",
+                                e.getValue() / (double) plan.connections(),
+                                e.getKey()));
+            }
+            var kernel = (kernelTcpKb() - kernelBefore) / (double) plan.connections();
+            return new Result(target, plan.connections(), connects, rss, kernel, heap);
+        } finally {
+            sockets.forEach(s -> s.thenAccept(WebSocket::abort));
+            clients.forEach(HttpClient::shutdownNow);
+        }
+    }
+
+    /** The process's resident set, from {@code /proc/<pid>/status}. */
+    static long rssKb(long pid) {
+        return procField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+    }
+
+    /** A JVM's live heap: a full GC, then the heap's use ({@code jcmd}); NaN when the process is not a JVM. */
+    static double liveHeapKb(long pid) {
+        if (jcmd(pid, "GC.run").isEmpty()) {
+            return Double.NaN;
+        }
+        var used = jcmd(pid, "GC.heap_info").map(Pattern.compile("used (\\d+)K")::matcher);
+        return used.isPresent() && used.get().find() ? Long.parseLong(used.get().group(1)) : Double.NaN;
+    }
+
+    /** Bytes of live objects by class ({@code GC.class_histogram}, which runs a full GC first). */
+    private static Map<String, Long> histogram(long pid) {
+        var bytes = new HashMap<String, Long>();
+        jcmd(pid, "GC.class_histogram").ifPresent(text -> text.lines().forEach(line -> {
+            var fields = line.trim().split("\\s+");
+            if (fields.length >= 4 && fields[0].endsWith(":")) {
+                bytes.put(fields[3], Long.parseLong(fields[2]));
+            }
+        }));
+        return bytes;
+    }
+
+    /** {@code jcmd <pid> <command>}'s output; empty when it fails (the process is not a JVM). */
+    static Optional<String> jcmd(long pid, String... command) {
+        var line = new ArrayList<String>();
+        line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        line.add(Long.toString(pid));
+        line.addAll(List.of(command));
+        try {
+            var process = new ProcessBuilder(line).redirectErrorStream(true).start();
+            var text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor() == 0 ? Optional.of(text) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The kernel's memory for TCP sockets, in KB: buffered data ({@code /proc/net/sockstat}'s {@code mem}, in pages)
+     * and the socket objects themselves ({@code TCP}, {@code TCPv6} and {@code sock_inode_cache} slabs of
+     * {@code /proc/slabinfo}). System-wide: both ends of a loopback connection count.
+     */
+    static long kernelTcpKb() {
+        try {
+            var bytes = 0L;
+            for (var line : Files.readAllLines(Path.of("/proc/net/sockstat"))) {
+                var fields = line.split("\\s+");
+                for (var f = 1; f < fields.length - 1; f++) {
+                    if (fields[0].equals("TCP:") && fields[f].equals("mem")) {
+                        bytes += Long.parseLong(fields[f + 1]) * 4096;
+                    }
+                }
+            }
+            var slabs = Path.of("/proc/slabinfo");
+            if (Files.isReadable(slabs)) {
+                for (var line : Files.readAllLines(slabs)) {
+                    var fields = line.split("\\s+");
+                    if (fields.length > 3 && SOCKET_SLABS.contains(fields[0])) {
+                        bytes += Long.parseLong(fields[1]) * Long.parseLong(fields[3]); // active objects × size
+                    }
+                }
+            }
+            return bytes / 1024;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long procField(Path file, String field) {
+        try {
+            for (var line : Files.readAllLines(file)) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+            throw new IllegalStateException(field + " not in " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String table(List<Result> results) {
+        var lines = new ArrayList<String>();
+        lines.add(String.format(
+                Locale.ROOT,
+                "%-20s %12s %11s %13s %16s %14s",
+                "idle connections",
+                "connections",
+                "connects/s",
+                "RSS KB/conn",
+                "live heap KB/conn",
+                "kernel KB/conn"));
+        for (var r : results) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-20s %12d %11.0f %13.2f %16.2f %14.2f",
+                    r.target(),
+                    r.connections(),
+                    r.connectsPerSecond(),
+                    r.rssKbPerConnection(),
+                    r.heapKbPerConnection(),
+                    r.kernelKbPerConnection()));
+        }
+        var reference = results.getFirst();
+        for (var r : results.subList(1, results.size())) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-20s %12s %11.2f %13.2f   (RSS target <= 10 KB: %s)",
+                    r.target() + " / ref",
+                    "",
+                    r.connectsPerSecond() / reference.connectsPerSecond(),
+                    r.rssKbPerConnection() / reference.rssKbPerConnection(),
+                    r.rssKbPerConnection() <= 10 ? "met" : "missed"));
+        }
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    /** A client that does nothing: the JDK answers the server's pings by itself. */
+    private static final class Idle extends TextListener {
+        @Override
+        protected void receive(String frame) {}
+    }
+}
