@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
+import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,7 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling|idle|fanout]}: every benchmark (or the named one), then one summary. The signaling
+     * {@code bin/bench [--smoke] [jmh|signaling|idle|local|fanout]}: every benchmark (or the named one), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
     public static void main(String[] args) {
@@ -53,6 +54,9 @@ public final class Benchmarks {
         }
         if (only.isEmpty() || only.contains("idle")) {
             summary.add(IdleBenchmark.table(IdleBenchmark.run(smoke ? IdleBenchmark.SMOKE : IdleBenchmark.FULL)));
+        }
+        if (only.isEmpty() || only.contains("local")) {
+            summary.add(LocalStackBenchmark.table(LocalStackBenchmark.run(smoke ? 1 : 3)));
         }
         if (only.isEmpty() || only.contains("fanout")) {
             var plans =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
+import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.signaling.SignalingLoad;
 import java.util.List;
@@ -58,6 +59,16 @@ class BenchmarksSmokeIT {
                 .as("the gateway's live heap, read with jcmd")
                 .isFinite();
         assertThat(IdleBenchmark.table(results)).contains("RSS target <= 10 KB");
+    }
+
+    @Test
+    void theLocalStackBenchmarkStartsTheStackAndGetsAPong() throws Exception {
+        var result = LocalStackBenchmark.run(1);
+
+        assertThat(result.stackSeconds()).isPositive();
+        assertThat(result.referenceSeconds()).isPositive();
+        assertThat(result.breakdown()).contains("emulatorsMs=");
+        assertThat(LocalStackBenchmark.table(result)).contains("target: ours <= 3 s");
     }
 
     @Test

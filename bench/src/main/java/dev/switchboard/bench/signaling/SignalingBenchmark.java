@@ -20,6 +20,12 @@ public final class SignalingBenchmark {
     public static final Plan UNPACED = new Plan(20, 10, 200, 0, 100);
     /** Rooms of 10 at 5,000 publishes/s, which is 50,000 deliveries/s: latency under a steady load. */
     public static final Plan PACED = new Plan(20, 10, 200, 5_000, 100);
+    /**
+     * Warms a gateway's connect and subscribe paths (JIT compilation needs thousands of calls; a plan has 200
+     * connections) before anything is measured: 1,000 connections, one message each, run twice.
+     */
+    static final Plan CONNECT_WARM_UP = new Plan(100, 10, 1, 0, 16);
+
     /** A moment of everything, for the tests. */
     public static final Plan SMOKE = new Plan(2, 3, 5, 0, 16);
 
@@ -38,11 +44,18 @@ public final class SignalingBenchmark {
             }
         }
         try (var emulators = Emulators.start(EmulatorSettings.ephemeral())) {
-            var connections = plans.stream().mapToInt(Plan::connections).max().orElseThrow();
+            var connections = Math.max(
+                    CONNECT_WARM_UP.connections(),
+                    plans.stream().mapToInt(Plan::connections).max().orElseThrow());
             for (var nodes = 1; nodes <= 2; nodes++) {
                 try (var cluster = new GatewayCluster(emulators, nodes, connections)) {
                     if (warmUp) {
                         // As the reference's Node process, the gateways' JVMs run warm (JIT-compiled) paths.
+                        for (var round = 0; round < 2; round++) {
+                            Measure.awaitQuiet(cluster::cpu, Duration.ofSeconds(30));
+                            new SignalingLoad(CONNECT_WARM_UP).run("warm-up", cluster::uri, cluster::cpu);
+                        }
+                        Measure.awaitQuiet(cluster::cpu, Duration.ofSeconds(30));
                         new SignalingLoad(plans.getFirst()).run("warm-up", cluster::uri, cluster::cpu);
                     }
                     for (var plan : plans) {

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * The signaling load generator: rooms × peers real WebSocket clients speaking y-webrtc's protocol. It connects them
- * (connects/s), subscribes each to its room and waits for the pong that follows (subscribes/s), then every peer
+ * and waits for each to answer a ping (connects/s), subscribes each to its room and waits for the pong that follows (subscribes/s), then every peer
  * publishes {@code messages} messages to its room, unpaced or at a total rate, and every receipt is checked off:
  * deliveries/s, publish→receive latency, messages lost and duplicated. The same harness drives every server.
  *
@@ -134,9 +134,14 @@ public final class SignalingLoad {
         return duration.toNanos() / 1e3;
     }
 
+    /**
+     * Opens every peer's WebSocket, then pings each and waits for all the pongs: a server may register a connection
+     * after its handshake (ours does, in DynamoDB), so a connect counts once the connection answers.
+     */
     private double connect(Peer[] peers, IntFunction<URI> uri) throws InterruptedException {
         var permits = new Semaphore(IN_FLIGHT_CONNECTS);
         var futures = new ArrayList<CompletableFuture<WebSocket>>();
+        pongs = new CountDownLatch(peers.length);
         var start = System.nanoTime();
         for (var i = 0; i < peers.length; i++) {
             permits.acquire();
@@ -150,6 +155,10 @@ public final class SignalingLoad {
         }
         for (var i = 0; i < peers.length; i++) {
             peers[i].socket = futures.get(i).join();
+            peers[i].send("{\"type\":\"ping\"}");
+        }
+        if (!pongs.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(pongs.getCount() + " connections unanswered after 60 s");
         }
         return peers.length / ((System.nanoTime() - start) / 1e9);
     }
