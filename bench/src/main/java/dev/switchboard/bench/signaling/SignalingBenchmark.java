@@ -132,11 +132,16 @@ public final class SignalingBenchmark {
                             r.p99Millis() / ref.p99Millis(),
                             "",
                             "",
-                            r.cpu().perConnect() / ref.cpu().perConnect(),
-                            r.cpu().perSubscribe() / ref.cpu().perSubscribe(),
-                            r.cpu().perDelivery() / ref.cpu().perDelivery())));
+                            ratio(r.cpu().perConnect(), ref.cpu().perConnect()),
+                            ratio(r.cpu().perSubscribe(), ref.cpu().perSubscribe()),
+                            ratio(r.cpu().perDelivery(), ref.cpu().perDelivery()))));
         }
         return String.join(System.lineSeparator(), lines);
+    }
+
+    /** NaN when the reference's CPU was below the clock's resolution (10 ms over the phase). */
+    private static double ratio(double ours, double reference) {
+        return reference == 0 ? Double.NaN : ours / reference;
     }
 
     private static String shape(Plan plan) {
