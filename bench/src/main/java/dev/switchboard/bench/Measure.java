@@ -1,6 +1,10 @@
 package dev.switchboard.bench;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -37,6 +41,21 @@ public final class Measure {
                 return;
             }
         }
+    }
+
+    /**
+     * The load generator's WebSocket clients: one JDK HTTP client per core (at least 2), each with one selector
+     * thread, so receiving is not single-threaded; connections are spread over them.
+     */
+    public static List<HttpClient> webSocketClients(Duration connectTimeout) {
+        var clients = new ArrayList<HttpClient>();
+        for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
+            clients.add(HttpClient.newBuilder()
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .connectTimeout(connectTimeout)
+                    .build());
+        }
+        return clients;
     }
 
     /** The {@code p} percentile of sorted nanosecond latencies, in milliseconds; NaN when there are none. */

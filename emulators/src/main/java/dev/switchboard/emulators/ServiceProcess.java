@@ -1,11 +1,13 @@
 package dev.switchboard.emulators;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,20 +53,40 @@ public final class ServiceProcess implements AutoCloseable {
             Emulators emulators,
             Path output,
             Pattern started) {
-        var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        var env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("AWS_"));
-        env.putAll(environment);
+        var env = new HashMap<>(environment);
         env.put("AWS_REGION", emulators.settings().region());
         env.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
         env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
+        return launch(mainClass, jvmOptions, List.of(), env, output, started);
+    }
+
+    /**
+     * Starts {@code mainClass} from {@code classPathFirst} and then this JVM's class path, with {@code jvmOptions}
+     * and {@code environment} (none of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for a
+     * line matching {@code started}.
+     *
+     * @throws AssertionError with the output when it exits or does not start in time
+     */
+    public static ServiceProcess launch(
+            String mainClass,
+            List<String> jvmOptions,
+            List<String> classPathFirst,
+            Map<String, String> environment,
+            Path output,
+            Pattern started) {
+        var classPath = new ArrayList<>(classPathFirst);
+        classPath.add(System.getProperty("java.class.path"));
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), mainClass));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        var env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
+        env.putAll(environment);
         Process process;
         try {
             process = builder.start();

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -148,11 +147,7 @@ public final class FanOutBenchmark {
 
         static Clients connect(GatewayCluster cluster, Plan plan) throws InterruptedException {
             var clients = new Clients(plan);
-            for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
-                clients.http.add(HttpClient.newBuilder()
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build());
-            }
+            clients.http.addAll(Measure.webSocketClients(Duration.ofSeconds(30)));
             var receivers = new Receiver[plan.connections()];
             var pongs = new CountDownLatch(plan.connections());
             var futures = new ArrayList<CompletableFuture<WebSocket>>();

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -98,13 +97,7 @@ public final class IdleBenchmark {
 
     private static Result measure(String target, Plan plan, long pid, Supplier<Duration> cpu, IntFunction<URI> uri)
             throws InterruptedException {
-        var clients = new ArrayList<HttpClient>();
-        for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
-            clients.add(HttpClient.newBuilder()
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .connectTimeout(Duration.ofSeconds(30))
-                    .build());
-        }
+        var clients = Measure.webSocketClients(Duration.ofSeconds(30));
         var sockets = new ArrayList<CompletableFuture<WebSocket>>();
         try {
             Measure.awaitQuiet(cpu, plan.quiet());

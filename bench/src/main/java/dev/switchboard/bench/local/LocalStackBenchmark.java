@@ -2,7 +2,7 @@ package dev.switchboard.bench.local;
 
 import dev.switchboard.bench.TextListener;
 import dev.switchboard.bench.signaling.YWebrtcServer;
-import java.io.File;
+import dev.switchboard.emulators.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,14 +11,15 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -63,18 +64,7 @@ public final class LocalStackBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                // The stack's module first: other modules on this class path have an application.yaml too.
-                stackLocation() + File.pathSeparator + System.getProperty("java.class.path"),
-                MAIN));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        var env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
+        var env = new HashMap<String, String>();
         for (var port : List.of(
                 "DYNAMODB_PORT",
                 "SQS_PORT",
@@ -89,17 +79,18 @@ public final class LocalStackBenchmark {
                 "LOCAL_ENV_FILE",
                 output.resolveSibling(output.getFileName() + ".env").toString());
         var start = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting " + MAIN, e);
-        }
+        // bin/local's flags; the stack's module first: other modules on this class path have an application.yaml.
+        var stack = ServiceProcess.launch(
+                MAIN,
+                List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                List.of(stackLocation()),
+                env,
+                output,
+                WS_URL);
         try (var http = HttpClient.newHttpClient()) {
-            var url = awaitLine(process, output, WS_URL);
             var pong = new CompletableFuture<String>();
             var socket = http.newWebSocketBuilder()
-                    .buildAsync(URI.create(url), new TextListener() {
+                    .buildAsync(URI.create(stack.started().group(1)), new TextListener() {
                         @Override
                         protected void receive(String frame) {
                             pong.complete(frame);
@@ -113,12 +104,18 @@ public final class LocalStackBenchmark {
                 throw new IllegalStateException("the local stack answered a ping with " + answer);
             }
             socket.abort();
-            return new Started(seconds, awaitLine(process, output, READY));
+            // Logged before the variables are printed, so already there.
+            var breakdown = stack.output().stream()
+                    .map(READY::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> m.group(1))
+                    .findFirst()
+                    .orElse("(no breakdown logged)");
+            return new Started(seconds, breakdown);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the local stack did not answer a ping: " + lines(output), e);
+            throw new IllegalStateException("the local stack did not answer a ping: " + stack.output(), e);
         } finally {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            stack.kill();
         }
     }
 
@@ -132,32 +129,6 @@ public final class LocalStackBenchmark {
                     .toString();
         } catch (ClassNotFoundException | URISyntaxException e) {
             throw new IllegalStateException("the local stack is not on the class path", e);
-        }
-    }
-
-    /** Waits for the first line matching {@code pattern} and returns its first group. */
-    private static String awaitLine(Process process, Path output, Pattern pattern) throws InterruptedException {
-        var deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (var line : lines(output)) {
-                var match = pattern.matcher(line);
-                if (match.find()) {
-                    return match.group(1);
-                }
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the local stack exited: " + lines(output));
-            }
-            Thread.sleep(5); // polling its output for the line, under a deadline
-        }
-        throw new IllegalStateException("the local stack did not say " + pattern + " within " + START);
-    }
-
-    private static List<String> lines(Path output) {
-        try {
-            return Files.readAllLines(output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -65,7 +65,7 @@ public final class SignalingLoad {
 
     private final Plan plan;
     private final String padding;
-    private final List<HttpClient> clients = new ArrayList<>();
+    private final List<HttpClient> clients;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong warmups = new AtomicLong();
@@ -75,12 +75,7 @@ public final class SignalingLoad {
     public SignalingLoad(Plan plan) {
         this.plan = plan;
         this.padding = "x".repeat(Math.max(0, plan.payloadBytes()));
-        for (var i = 0; i < Math.max(2, Runtime.getRuntime().availableProcessors()); i++) {
-            clients.add(HttpClient.newBuilder()
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build());
-        }
+        this.clients = Measure.webSocketClients(Duration.ofSeconds(10));
     }
 
     /**
