@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Several gateway nodes in one JVM sharing DynamoDB Local, the queue and the topic: they act as one. */
+/** Several gateway nodes in one JVM sharing one DynamoDB table, the queue and the topic: they act as one. */
 @ExtendWith(EmulatorsExtension.class)
 class ClusterIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);

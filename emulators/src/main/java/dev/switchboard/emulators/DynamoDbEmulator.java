@@ -1,52 +1,114 @@
 package dev.switchboard.emulators;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * DynamoDB Local 2.6.1 in this JVM, in memory, shared by every credential ({@code -sharedDb}), telemetry off,
- * bound to one host (loopback) and to a fixed port or, with port 0, a free one.
+ * A DynamoDB-compatible server for tests and the local stack: dynalite 4 (Apache-2.0) under Node.js, in memory,
+ * in a child process, bound to one host (loopback) and a fixed port or, with port 0, a free one. One database for
+ * every credential and region.
+ *
+ * <p>The child never outlives this JVM, however it ends: it exits when its stdin, held open by this object, reaches
+ * end-of-file, which the kernel causes when this process dies (SIGKILL included). What dynalite does not do —
+ * UpdateTimeToLive, transactions, index write capacity — is in docs/registry.md.
  */
 public final class DynamoDbEmulator implements AutoCloseable {
-    private final DynamoDBProxyServer server;
+    private static final System.Logger LOG = System.getLogger(DynamoDbEmulator.class.getName());
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration STOP = Duration.ofSeconds(5);
+
+    private final Process process;
+    private final OutputStream lifeline;
     private final URI endpoint;
 
-    private DynamoDbEmulator(DynamoDBProxyServer server, URI endpoint) {
-        this.server = server;
+    private DynamoDbEmulator(Process process, URI endpoint) {
+        this.process = process;
+        this.lifeline = process.getOutputStream();
         this.endpoint = endpoint;
     }
 
     /**
-     * Starts DynamoDB Local on {@code host:port}.
+     * Starts dynalite on {@code host:port} with the {@code node} of this process's environment.
      *
-     * @throws EmulatorException when it cannot start (the port is taken, say)
+     * @throws EmulatorException when it cannot start: no Node.js 20+, the port is taken, …, with what it said
      */
     public static DynamoDbEmulator start(String host, int port) {
+        return start(host, port, System.getenv());
+    }
+
+    /** As {@link #start(String, int)}, finding Node.js and the cache directory in {@code environment}. */
+    static DynamoDbEmulator start(String host, int port, Map<String, String> environment) {
+        var what = "starting the DynamoDB emulator (dynalite) on " + host + ":" + port;
+        var node = NodeRuntime.find(environment);
+        var directory = DynaliteFiles.directory(environment);
+        Process process;
         try {
-            // Its command line refuses port 0; the connector below is given the real port.
-            var server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(ServerRunner.DEFAULT_PORT)
-            });
-            // DynamoDB Local offers no bind address, no port 0 and no way to learn its port: reach its Jetty
-            // connector to bind this host and port and to read the port back. Only this class does so.
-            var connector = connectorOf(server);
-            connector.setHost(host);
-            connector.setPort(port);
-            server.start();
-            return new DynamoDbEmulator(server, URI.create("http://" + host + ":" + connector.getLocalPort()));
-        } catch (Exception e) {
-            throw new EmulatorException("starting DynamoDB Local on " + host + ":" + port, e);
+            process = new ProcessBuilder(node.toString(), "server.js", host, Integer.toString(port))
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new EmulatorException(what + " with " + node, e);
+        }
+        var firstLine = new CompletableFuture<String>();
+        var output = new ArrayList<String>();
+        Thread.ofPlatform().daemon().name("dynalite-output").start(() -> drain(process, firstLine, output));
+        String line;
+        try {
+            line = firstLine.get(START.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new EmulatorException(what + ": no answer within " + START + "; it said " + said(output), e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new EmulatorException(what + ": interrupted", e);
+        }
+        if (line == null || !line.startsWith("listening ")) {
+            process.destroyForcibly();
+            throw new EmulatorException(what + " with " + node + ": " + (line == null ? "it exited" : line)
+                    + (output.size() > 1 ? "; it said " + said(output) : ""));
+        }
+        var bound = Integer.parseInt(line.substring("listening ".length()).trim());
+        LOG.log(System.Logger.Level.DEBUG, "dynalite started pid={0} port={1}", process.pid(), bound);
+        return new DynamoDbEmulator(process, URI.create("http://" + host + ":" + bound));
+    }
+
+    /** Reads the child's output to its end (a full pipe would stall it): the first line answers the start. */
+    private static void drain(Process process, CompletableFuture<String> firstLine, List<String> output) {
+        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (var line = reader.readLine(); line != null; line = reader.readLine()) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                if (!firstLine.complete(line)) {
+                    LOG.log(System.Logger.Level.DEBUG, "dynalite: {0}", line);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "dynalite output ended", e);
+        } finally {
+            firstLine.complete(null);
         }
     }
 
-    private static ServerConnector connectorOf(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
-        var field = DynamoDBProxyServer.class.getDeclaredField("server");
-        field.setAccessible(true);
-        var jetty = (Server) field.get(proxy);
-        return (ServerConnector) jetty.getConnectors()[0];
+    private static String said(List<String> output) {
+        synchronized (output) {
+            return output.isEmpty() ? "nothing" : String.join(" | ", output);
+        }
     }
 
     public URI endpoint() {
@@ -57,12 +119,24 @@ public final class DynamoDbEmulator implements AutoCloseable {
         return endpoint.getPort();
     }
 
+    /** The child process's id, for tests that check it is gone. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Ends the child: its stdin closes (it exits at once), and it is killed if it has not within a few seconds. */
     @Override
     public void close() {
         try {
-            server.stop();
-        } catch (Exception e) {
-            throw new EmulatorException("stopping DynamoDB Local at " + endpoint, e);
+            lifeline.close();
+            if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,6 +4,10 @@ package dev.switchboard.emulators;
 public final class EmulatorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    public EmulatorException(String message) {
+        super(message);
+    }
+
     public EmulatorException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -6,25 +6,29 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Every emulator, started together: DynamoDB Local, ElasticMQ, the SNS emulator and the JWT issuer, with one SDK
+ * Every emulator, started together: dynalite (DynamoDB), ElasticMQ, the SNS emulator and the JWT issuer, with one SDK
  * client per service pointed at them. Thread-safe. {@link #close()} stops all of them and closes the clients.
  */
 public final class Emulators implements AutoCloseable {
-    /** The dummy credentials every client uses: DynamoDB Local runs with -sharedDb, so any would do. */
+    /** The dummy credentials every client uses: dynalite keeps one database for every credential, so any would do. */
     public static final String ACCESS_KEY_ID = "local";
 
     public static final String SECRET_ACCESS_KEY = "local";
@@ -33,8 +37,14 @@ public final class Emulators implements AutoCloseable {
     private static final Executor OWN_THREAD =
             task -> Thread.ofPlatform().name("emulator-start").daemon().start(task);
 
+    private static final ClientOverrideConfiguration TIMEOUTS = ClientOverrideConfiguration.builder()
+            .apiCallTimeout(Duration.ofSeconds(30))
+            .apiCallAttemptTimeout(Duration.ofSeconds(25))
+            .build();
+
     private final EmulatorSettings settings;
-    private final DynamoDbEmulator dynamoDb;
+    private final Optional<DynamoDbEmulator> dynamoDb;
+    private final URI dynamoDbEndpoint;
     private final SqsEmulator sqs;
     private final SnsEmulator sns;
     private final JwtIssuer issuer;
@@ -44,30 +54,38 @@ public final class Emulators implements AutoCloseable {
 
     private Emulators(
             EmulatorSettings settings,
-            DynamoDbEmulator dynamoDb,
+            Optional<DynamoDbEmulator> dynamoDb,
             SqsEmulator sqs,
             SnsEmulator sns,
             JwtIssuer issuer,
             SqsClient sqsClient) {
         this.settings = settings;
         this.dynamoDb = dynamoDb;
+        this.dynamoDbEndpoint = dynamoDb.map(DynamoDbEmulator::endpoint)
+                .orElseGet(() -> settings.externalDynamoDb().orElseThrow());
         this.sqs = sqs;
         this.sns = sns;
         this.issuer = issuer;
         this.sqsClient = sqsClient;
-        this.dynamoDbClient = client(DynamoDbClient.builder(), dynamoDb.endpoint(), settings);
+        this.dynamoDbClient = dynamoDb.isPresent()
+                ? client(DynamoDbClient.builder(), dynamoDbEndpoint, settings)
+                : externalClient(DynamoDbClient.builder(), dynamoDbEndpoint, settings);
         this.snsClient = client(SnsClient.builder(), sns.endpoint(), settings);
     }
 
     /**
-     * Starts every emulator; the slow ones (DynamoDB Local, ElasticMQ) start in parallel.
+     * Starts every emulator; the slow ones (dynalite, ElasticMQ) start in parallel. With {@link
+     * EmulatorSettings#externalDynamoDb()} no dynalite starts: the DynamoDB client goes there instead.
      *
      * @throws EmulatorException naming the emulator that failed; those already started are stopped again
      */
     public static Emulators start(EmulatorSettings settings) {
         var started = new ArrayList<AutoCloseable>();
         var dynamoDbServer = CompletableFuture.supplyAsync(
-                () -> DynamoDbEmulator.start(settings.host(), settings.dynamoDbPort()), OWN_THREAD);
+                () -> settings.externalDynamoDb().isPresent()
+                        ? Optional.<DynamoDbEmulator>empty()
+                        : Optional.of(DynamoDbEmulator.start(settings.host(), settings.dynamoDbPort())),
+                OWN_THREAD);
         var sqsServer = CompletableFuture.supplyAsync(
                 () -> SqsEmulator.start(settings.host(), settings.sqsPort(), settings.region(), settings.accountId()),
                 OWN_THREAD);
@@ -79,13 +97,13 @@ public final class Emulators implements AutoCloseable {
                     started,
                     () -> SnsEmulator.start(
                             settings.host(), settings.snsPort(), settings.region(), settings.accountId(), sqsClient));
-            var dynamoDb = started(started, dynamoDbServer::join);
+            var dynamoDb = dynamoDbServer.join();
             return new Emulators(settings, dynamoDb, sqs, sns, issuer, sqsClient);
         } catch (RuntimeException e) {
             // Stop what did start, including a parallel start that finishes after the failure.
-            var unusedDynamoDb = dynamoDbServer.thenAccept(DynamoDbEmulator::close);
+            var unusedDynamoDb = dynamoDbServer.thenAccept(server -> server.ifPresent(DynamoDbEmulator::close));
             var unusedSqs = sqsServer.thenAccept(SqsEmulator::close);
-            started.removeIf(resource -> resource instanceof DynamoDbEmulator || resource instanceof SqsEmulator);
+            started.removeIf(resource -> resource instanceof SqsEmulator);
             closeAll(started.reversed());
             throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         }
@@ -103,10 +121,29 @@ public final class Emulators implements AutoCloseable {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(
                         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(30))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(25))
-                        .build())
+                .overrideConfiguration(TIMEOUTS)
+                .build();
+    }
+
+    /**
+     * An SDK client for a DynamoDB that is not ours (real AWS, another emulator): the SDK's own credentials chain,
+     * else the dummy credentials, with call timeouts.
+     */
+    private static <B extends AwsClientBuilder<B, C>, C> C externalClient(
+            B builder, URI endpoint, EmulatorSettings settings) {
+        var own = DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider credentials;
+        try {
+            own.resolveCredentials(); // resolved now: later system properties (the pusher's) must not change it
+            credentials = own;
+        } catch (SdkClientException e) {
+            credentials =
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+        }
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(TIMEOUTS)
                 .build();
     }
 
@@ -114,8 +151,14 @@ public final class Emulators implements AutoCloseable {
         return settings;
     }
 
+    /** Where DynamoDB is: dynalite's endpoint, or the external one the settings named. */
     public URI dynamoDbEndpoint() {
-        return dynamoDb.endpoint();
+        return dynamoDbEndpoint;
+    }
+
+    /** Whether DynamoDB is dynalite started here (not an external one). */
+    public boolean ownDynamoDb() {
+        return dynamoDb.isPresent();
     }
 
     public URI sqsEndpoint() {
@@ -148,7 +191,10 @@ public final class Emulators implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(List.of(snsClient, sns, dynamoDbClient, sqsClient, sqs, dynamoDb, issuer));
+        var resources = new ArrayList<AutoCloseable>(List.of(snsClient, sns, dynamoDbClient, sqsClient, sqs));
+        dynamoDb.ifPresent(resources::add);
+        resources.add(issuer);
+        closeAll(resources);
     }
 
     /** Closes each in the order given, even when one fails; the first failure is thrown, the others suppressed. */

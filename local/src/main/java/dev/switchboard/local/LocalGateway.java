@@ -5,6 +5,7 @@ import dev.switchboard.app.GatewaySettings;
 import dev.switchboard.app.Main;
 import dev.switchboard.emulators.Emulators;
 import io.helidon.config.ConfigSources;
+import java.net.URI;
 import java.util.HashMap;
 
 /**
@@ -23,7 +24,9 @@ final class LocalGateway {
         stack.put("management.port", Integer.toString(settings.managementPort()));
         stack.put("management.url", "http://" + settings.host() + ":" + settings.managementPort());
         stack.put("node.id", "local");
-        stack.put("auth.jwks.uri", auth.jwksUri().toString());
+        // Blank is absent: a JWKS URI left in the environment must not stand beside an HMAC secret.
+        stack.put("auth.jwks.uri", auth.jwksUri().map(URI::toString).orElse(""));
+        auth.hmacSecret().ifPresent(secret -> stack.put("auth.hmac.secret", secret.value()));
         stack.put("auth.audiences", String.join(",", settings.audiences()));
         auth.issuer().ifPresent(issuer -> stack.put("auth.issuer", issuer));
         stack.put("connections.table", resources.table());

@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The AWS resources of the stack, as the Terraform module makes them on AWS: the registry's table, and for
- * notifications and messages each a topic delivering (raw) into a queue that redrives to a dead-letter queue.
+ * The AWS resources of the stack, as the Terraform module makes them on AWS: the registry's table (kept when it
+ * exists, as in an external DynamoDB), and for notifications and messages each a topic delivering (raw) into a
+ * queue that redrives to a dead-letter queue.
  */
 record LocalResources(String table, Channel notifications, Channel messages) {
     /** A topic subscribed to a queue, which has a dead-letter queue. */
@@ -25,7 +26,7 @@ record LocalResources(String table, Channel notifications, Channel messages) {
         Executor ownThread =
                 task -> Thread.ofPlatform().name("local-resources").daemon().start(task);
         var table = CompletableFuture.runAsync(
-                () -> RegistryTable.create(
+                () -> RegistryTable.ensure(
                         emulators.dynamoDbClient(),
                         RegistrySettings.of(settings.connectionsTable()).withIndex(settings.connectionsIndex())),
                 ownThread);

@@ -14,7 +14,9 @@ import java.util.function.Function;
  * The local stack's settings, read from {@code application.yaml} and overridden by environment variables through
  * Helidon's mapping ({@code SQS_PORT} reaches {@code sqs.port}). Validated when read: a bad value names its key.
  *
+ * @param dynamoDbEndpoint another DynamoDB to use instead of dynalite ({@code AWS_ENDPOINT_URL_DYNAMODB})
  * @param jwksUri an identity provider's JWKS to use instead of the dev issuer ({@code AUTH_JWKS_URI})
+ * @param hmacSecret an HS256 secret to use instead of the dev issuer ({@code AUTH_HMAC_SECRET}, development only)
  * @param authIssuer the {@code iss} tokens must carry; empty means the dev issuer's own
  */
 record LocalSettings(
@@ -27,16 +29,26 @@ record LocalSettings(
         int managementPort,
         int pusherPort,
         String region,
+        Optional<URI> dynamoDbEndpoint,
         String prefix,
         String connectionsTable,
         String connectionsIndex,
         int maxReceiveCount,
         Optional<URI> jwksUri,
+        Optional<Secret> hmacSecret,
         Optional<String> authIssuer,
         List<String> audiences,
         String devUser,
         Duration devTokenValidity,
         Path envFile) {
+
+    /** A secret value, never printed: a record's own toString would show it. */
+    record Secret(String value) {
+        @Override
+        public String toString() {
+            return "Secret[(set)]";
+        }
+    }
 
     static LocalSettings from(Config config) {
         return new LocalSettings(
@@ -49,11 +61,13 @@ record LocalSettings(
                 port(config, "management.port"),
                 port(config, "pusher.port"),
                 text(config, "aws.region"),
+                optionalText(config, "aws.endpoint.url.dynamodb").map(uri -> parse(uri, "aws.endpoint.url.dynamodb")),
                 text(config, "local.prefix"),
                 text(config, "connections.table"),
                 text(config, "connections.index"),
                 number(config, "local.redrive.receives", 1, 1000),
                 optionalText(config, "auth.jwks.uri").map(uri -> parse(uri, "auth.jwks.uri")),
+                optionalText(config, "auth.hmac.secret").map(Secret::new),
                 optionalText(config, "auth.issuer"),
                 Arrays.stream(text(config, "auth.audiences").split(","))
                         .map(String::trim)
@@ -62,6 +76,15 @@ record LocalSettings(
                 text(config, "dev.user"),
                 read(config, "dev.validity", node -> node.as(Duration.class).get()),
                 Path.of(text(config, "local.env.file")));
+    }
+
+    /**
+     * The DynamoDB to use instead of dynalite, if any. One naming the stack's own dynalite address (left over from
+     * sourcing {@code .local-stack.env}) means dynalite.
+     */
+    Optional<URI> externalDynamoDb() {
+        var own = URI.create("http://" + host + ":" + dynamoDbPort);
+        return dynamoDbEndpoint.filter(uri -> !uri.equals(own));
     }
 
     /** The queue or topic name for a part of the stack: {@code <prefix>-<name>}. */

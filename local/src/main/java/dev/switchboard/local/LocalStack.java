@@ -55,7 +55,8 @@ public final class LocalStack implements AutoCloseable {
                     settings.snsPort(),
                     settings.issuerPort(),
                     settings.region(),
-                    EmulatorSettings.ACCOUNT_ID));
+                    EmulatorSettings.ACCOUNT_ID,
+                    settings.externalDynamoDb()));
         } catch (EmulatorException e) {
             throw new LocalStackException(e.getMessage() + ": " + rootCause(e).getMessage(), e);
         }
@@ -163,7 +164,9 @@ public final class LocalStack implements AutoCloseable {
     /** Fails before anything starts, naming the port, its use and the variable that moves it. */
     private static void ensurePortsFree(LocalSettings settings) {
         var ports = new LinkedHashMap<String, Integer>();
-        ports.put("DynamoDB Local (DYNAMODB_PORT)", settings.dynamoDbPort());
+        if (settings.externalDynamoDb().isEmpty()) {
+            ports.put("DynamoDB (DYNAMODB_PORT)", settings.dynamoDbPort());
+        }
         ports.put("SQS (SQS_PORT)", settings.sqsPort());
         ports.put("SNS (SNS_PORT)", settings.snsPort());
         ports.put("the dev JWT issuer (ISSUER_PORT)", settings.issuerPort());

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +35,12 @@ record StackEnvironment(Map<String, String> variables) {
         var variables = new LinkedHashMap<String, String>();
         variables.put("AWS_REGION", settings.region());
         variables.put("AWS_DEFAULT_REGION", settings.region());
-        variables.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
-        variables.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
+        if (emulators.ownDynamoDb()) {
+            // With an external DynamoDB (real AWS) the user's own credentials must stay in force; the emulators
+            // accept any.
+            variables.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
+            variables.put("AWS_SECRET_ACCESS_KEY", Emulators.SECRET_ACCESS_KEY);
+        }
         variables.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
         variables.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
         variables.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
@@ -49,23 +52,23 @@ record StackEnvironment(Map<String, String> variables) {
         variables.put("MESSAGES_QUEUE_URL", resources.messages().queueUrl());
         variables.put("MESSAGES_DLQ_URL", resources.messages().deadLetterQueueUrl());
         variables.put("MESSAGES_TOPIC_ARN", resources.messages().topicArn());
-        variables.put("AUTH_JWKS_URI", auth.jwksUri().toString());
+        auth.jwksUri().ifPresent(uri -> variables.put("AUTH_JWKS_URI", uri.toString()));
         auth.issuer().ifPresent(iss -> variables.put("AUTH_ISSUER", iss));
         variables.put("AUTH_AUDIENCES", String.join(",", audiences));
         variables.put("MANAGEMENT_URL", "http://" + settings.host() + ":" + gateway.managementPort());
         variables.put("PUSHER_URL", "http://" + settings.host() + ":" + pusher.port());
         var wsUrl = URI.create("ws://" + settings.host() + ":" + gateway.port() + "/ws");
-        if (auth.devIssuer()) {
-            var claims = issuer.claims(settings.devUser(), audiences.isEmpty() ? null : audiences.getFirst())
-                    .issuer(auth.issuer().orElse(issuer.issuer()))
-                    .expirationTime(Date.from(Instant.now().plus(settings.devTokenValidity())))
-                    .build();
-            var token = issuer.sign(claims);
-            variables.put("WS_URL", wsUrl + "?authorization=" + token);
-            variables.put(DEV_TOKEN, token);
-        } else {
-            variables.put("WS_URL", wsUrl.toString());
-        }
+        var token = auth.devToken(
+                issuer,
+                settings.devUser(),
+                audiences.stream().findFirst(),
+                Instant.now().plus(settings.devTokenValidity()));
+        token.ifPresentOrElse(
+                t -> {
+                    variables.put("WS_URL", wsUrl + "?authorization=" + t);
+                    variables.put(DEV_TOKEN, t);
+                },
+                () -> variables.put("WS_URL", wsUrl.toString()));
         return new StackEnvironment(Collections.unmodifiableMap(variables));
     }
 

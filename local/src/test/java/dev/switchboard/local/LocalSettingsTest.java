@@ -27,10 +27,12 @@ class LocalSettingsTest {
                         8081,
                         8082,
                         "us-east-1",
+                        Optional.empty(),
                         "switchboard",
                         "switchboard-connections",
                         "sk-index",
                         5,
+                        Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),
                         List.of("switchboard"),
@@ -51,11 +53,13 @@ class LocalSettingsTest {
                 Map.entry("MANAGEMENT_PORT", "18081"),
                 Map.entry("PUSHER_PORT", "18082"),
                 Map.entry("AWS_REGION", "eu-west-1"),
+                Map.entry("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:4567"),
                 Map.entry("LOCAL_PREFIX", "demo"),
                 Map.entry("CONNECTIONS_TABLE", "demo-connections"),
                 Map.entry("CONNECTIONS_INDEX", "demo-index"),
                 Map.entry("LOCAL_REDRIVE_RECEIVES", "3"),
                 Map.entry("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json"),
+                Map.entry("AUTH_HMAC_SECRET", "0123456789abcdef0123456789abcdef"),
                 Map.entry("AUTH_ISSUER", "https://issuer.example.com/"),
                 Map.entry("AUTH_AUDIENCES", "web, mobile"),
                 Map.entry("DEV_USER", "alice"),
@@ -75,11 +79,13 @@ class LocalSettingsTest {
                         18081,
                         18082,
                         "eu-west-1",
+                        Optional.of(URI.create("http://127.0.0.1:4567")),
                         "demo",
                         "demo-connections",
                         "demo-index",
                         3,
                         Optional.of(URI.create("https://issuer.example.com/jwks.json")),
+                        Optional.of(new LocalSettings.Secret("0123456789abcdef0123456789abcdef")),
                         Optional.of("https://issuer.example.com/"),
                         List.of("web", "mobile"),
                         "alice",
@@ -107,6 +113,23 @@ class LocalSettingsTest {
         assertThatThrownBy(() -> TestConfig.settings(Map.of("CONNECTIONS_TABLE", " ")))
                 .isInstanceOf(LocalStackException.class)
                 .hasMessageContaining("connections.table");
+    }
+
+    @Test
+    void aDynamoDbEndpointNamingTheStacksOwnDynaliteMeansDynalite() {
+        // A shell that sourced .local-stack.env has AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.
+        var own = TestConfig.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"));
+        var other = TestConfig.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8001"));
+
+        assertThat(own.externalDynamoDb()).isEmpty();
+        assertThat(other.externalDynamoDb()).contains(URI.create("http://127.0.0.1:8001"));
+    }
+
+    @Test
+    void theHmacSecretIsNeverPrinted() {
+        var settings = TestConfig.settings(Map.of("AUTH_HMAC_SECRET", "0123456789abcdef0123456789abcdef"));
+
+        assertThat(settings.toString()).doesNotContain("0123456789abcdef");
     }
 
     @Test

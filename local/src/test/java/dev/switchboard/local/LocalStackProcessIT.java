@@ -37,7 +37,6 @@ class LocalStackProcessIT {
         outputFile = directory.resolve("output.txt");
         var builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
                         "-cp",
                         System.getProperty("java.class.path"),
                         LocalStack.class.getName())

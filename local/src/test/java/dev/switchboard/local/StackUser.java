@@ -66,7 +66,7 @@ final class StackUser implements AutoCloseable {
         return env;
     }
 
-    void findsTheConnectionsTableWithItsIndexAndTtl() {
+    void findsTheConnectionsTableWithItsIndex() {
         var table = get("CONNECTIONS_TABLE");
         var description = dynamoDb.describeTable(b -> b.tableName(table)).table();
         assertThat(description.keySchema())
@@ -76,10 +76,6 @@ final class StackUser implements AutoCloseable {
             assertThat(index.indexName()).isEqualTo(get("CONNECTIONS_INDEX"));
             assertThat(index.keySchema().getFirst().attributeName()).isEqualTo("sk");
         });
-        assertThat(dynamoDb.describeTimeToLive(b -> b.tableName(table))
-                        .timeToLiveDescription()
-                        .attributeName())
-                .isEqualTo("ttl");
     }
 
     /**

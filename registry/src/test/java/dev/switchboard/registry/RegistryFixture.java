@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A registry on a table of its own in DynamoDB Local, with a clock the test moves. */
+/** A registry on a table of its own in the emulators' DynamoDB, with a clock the test moves. */
 final class RegistryFixture {
     final Emulators emulators;
     final RegistrySettings settings;

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * the server process's resident memory (RSS) growth per connection and, separately, the kernel's TCP buffer memory
  * per connection (both ends are on this machine, so it counts both sockets). The reference is y-webrtc's server
  * holding the same number of (unauthenticated) connections in the same run; ours is one gateway node, each
- * connection authenticated with an RS256 token and registered in DynamoDB Local. Connections alternate between
+ * connection authenticated with an RS256 token and registered in the emulators' DynamoDB (dynalite). Connections alternate between
  * several loopback addresses, so ephemeral ports do not run short.
  */
 public final class IdleBenchmark {

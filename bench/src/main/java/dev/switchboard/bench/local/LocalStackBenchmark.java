@@ -82,7 +82,7 @@ public final class LocalStackBenchmark {
         // bin/local's flags; the stack's module first: other modules on this class path have an application.yaml.
         var stack = ServiceProcess.launch(
                 MAIN,
-                List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                 List.of(stackLocation()),
                 env,
                 output,
