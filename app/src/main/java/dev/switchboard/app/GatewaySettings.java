@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  * @param shutdownDelay how long a draining node keeps its clients after readiness turns false, so that a load
  *     balancer stops routing to it first
  * @param shutdownDeadline how long the drain (closing clients, deregistering them) may take after the delay
+ * @param origins the browser origins allowed to open a WebSocket ({@code https://app.example.com}); empty: any
  */
 public record GatewaySettings(
         String host,
@@ -61,7 +62,8 @@ public record GatewaySettings(
         Duration sweepInterval,
         Duration topicsCache,
         Duration shutdownDelay,
-        Duration shutdownDeadline) {
+        Duration shutdownDeadline,
+        List<String> origins) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -120,7 +122,8 @@ public record GatewaySettings(
                 duration(config, "node.sweep"),
                 duration(config, "topics.cache"),
                 duration(config, "shutdown.delay"),
-                duration(config, "shutdown.deadline"));
+                duration(config, "shutdown.deadline"),
+                origins(optional(config, "ws.origins").orElse("")));
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
@@ -152,7 +155,8 @@ public record GatewaySettings(
                 sweepInterval,
                 topicsCache,
                 shutdownDelay,
-                shutdownDeadline);
+                shutdownDeadline,
+                origins);
     }
 
     private static AuthSettings auth(Config config) {
@@ -175,6 +179,28 @@ public record GatewaySettings(
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("config auth: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Origins as browsers send them — lower case, no path, a port only when it is not the scheme's default — since
+     * Helidon compares the {@code Origin} header with each one exactly.
+     */
+    private static List<String> origins(String value) {
+        return list(value).stream()
+                .map(origin -> {
+                    var uri = uri(origin, "ws.origins");
+                    if (uri.getScheme() == null
+                            || uri.getHost() == null
+                            || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+                        throw new IllegalStateException("config key ws.origins: " + origin + " is not an origin; write"
+                                + " scheme://host[:port], as browsers send it (https://app.example.com)");
+                    }
+                    var scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+                    var defaultPort = scheme.equals("https") ? 443 : 80;
+                    var port = uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
+                    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + port;
+                })
+                .toList();
     }
 
     private static String localAddress() {

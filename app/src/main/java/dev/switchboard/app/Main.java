@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,8 @@ public final class Main {
                 .connectionOptions(NO_DELAY)
                 .addProtocol(WsConfig.builder()
                         .name("websocket")
+                        // Empty: any origin (GatewayUpgradeProvider); else Helidon's exact allow-list (403 otherwise).
+                        .origins(Set.copyOf(settings.origins()))
                         // Frames up to 8 × our limit reach us and get an error frame; beyond, Helidon closes (1009).
                         .maxFrameLength(Math.max(settings.maxFrameBytes() * 8, 1 << 20))
                         .build())

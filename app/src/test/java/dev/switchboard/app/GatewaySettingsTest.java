@@ -47,6 +47,7 @@ class GatewaySettingsTest {
         assertThat(settings.topicsCache()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.shutdownDelay()).isEqualTo(Duration.ZERO);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(settings.origins()).isEmpty();
     }
 
     @Test
@@ -66,7 +67,8 @@ class GatewaySettingsTest {
                 Map.entry("PRESENCE_TARGET", "queue"),
                 Map.entry("LIMITS_FRAME_BYTES", "4096"),
                 Map.entry("SHUTDOWN_DELAY", "PT5S"),
-                Map.entry("SHUTDOWN_DEADLINE", "PT40S"))));
+                Map.entry("SHUTDOWN_DEADLINE", "PT40S"),
+                Map.entry("WS_ORIGINS", "https://app.example.com, http://localhost:5173"))));
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
@@ -82,6 +84,7 @@ class GatewaySettingsTest {
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
         assertThat(settings.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(settings.origins()).containsExactly("https://app.example.com", "http://localhost:5173");
     }
 
     @Test
@@ -102,5 +105,8 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
                         Map.of("AUTH_JWKS_URI", "https://x/jwks", "PRESENCE_TARGET", "carrier-pigeon"))))
                 .hasMessageContaining("presence.target");
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
+                        Map.of("AUTH_JWKS_URI", "https://x/jwks", "WS_ORIGINS", "https://app.example.com/page"))))
+                .hasMessageContaining("ws.origins");
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,10 +30,15 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(URI uri) {
-        return connect(uri, null);
+        return connect(uri, Map.of());
     }
 
     public static TestClient connect(URI uri, String bearer) {
+        return connect(uri, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
+    }
+
+    /** Connects with these handshake headers ({@code Origin}, {@code Authorization}, …). */
+    public static TestClient connect(URI uri, Map<String, String> headers) {
         var frames = new LinkedBlockingQueue<String>();
         var closed = new CompletableFuture<Integer>();
         var listener = new WebSocket.Listener() {
@@ -61,9 +67,7 @@ public final class TestClient implements AutoCloseable {
             }
         };
         var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(DEADLINE);
-        if (bearer != null) {
-            builder.header("Authorization", "Bearer " + bearer);
-        }
+        headers.forEach(builder::header);
         return new TestClient(builder.buildAsync(uri, listener).join(), frames, closed);
     }
 
