@@ -1,6 +1,8 @@
 package dev.switchboard.registry;
 
+import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -44,7 +46,11 @@ public final class RegistryTable {
                                 .projectionType(ProjectionType.ALL)
                                 .build())
                         .build()));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
+        // The SDK's waiter polls every 20 s by default: a table still CREATING at the first look (dynalite, for a
+        // moment) would cost 20 s. From 50 ms up to 1 s between polls is quick locally and gentle on AWS.
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table), w -> w.backoffStrategyV2(
+                        BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(50), Duration.ofSeconds(1)))
+                .waitTimeout(Duration.ofMinutes(5)));
         try {
             dynamoDb.updateTimeToLive(b -> b.tableName(table)
                     .timeToLiveSpecification(t -> t.attributeName(Items.TTL).enabled(true)));
