@@ -11,6 +11,7 @@ import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.service.Observability;
 import dev.switchboard.service.Shutdown;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
@@ -129,16 +130,14 @@ public final class Main {
                 .addRouting(WsRouting.builder()
                         .endpoint("/ws", () -> new GatewayListener(holder[0], verifier, draining::get))
                         .endpoint("/", () -> new GatewayListener(holder[0], verifier, draining::get)))
+                // /health (live: the process answers; ready: started and not draining), on the internal socket only.
+                .addFeature(
+                        Observability.health(INTERNAL_SOCKET, "gateway", () -> holder[0] != null && !draining.get()))
                 .putSocket(INTERNAL_SOCKET, socket -> socket.connectionOptions(NO_DELAY)
                         .host(settings.managementHost())
                         .port(settings.managementPort())
                         .routing(routing -> new ManagementApi(
-                                        hub,
-                                        () -> relay[0],
-                                        metrics,
-                                        settings.maxFrameBytes(),
-                                        () -> holder[0] != null && !draining.get(),
-                                        json)
+                                        hub, () -> relay[0], metrics, settings.maxFrameBytes(), json)
                                 .routing(routing)))
                 .build()
                 .start();

@@ -40,6 +40,7 @@ class LocalStackIT {
             user.receivesOnTheQueueWhatIsPublishedToTheTopic("MESSAGES", 5);
             user.verifiesTheDevTokenAgainstThePrintedJwks();
             user.talksToTheGatewayWithTheDevToken();
+            user.seesBothServicesHealthyAndMetered();
         }
     }
 

@@ -173,6 +173,34 @@ final class StackUser implements AutoCloseable {
         }
     }
 
+    /** The gateway's and the pusher's health is UP and their metrics are their own. */
+    void seesBothServicesHealthyAndMetered() throws Exception {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            for (var base : new String[] {get("MANAGEMENT_URL"), get("PUSHER_URL")}) {
+                var health = http.send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as(base).isEqualTo(200);
+                assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+            }
+            var gateway = http.send(
+                            java.net.http.HttpRequest.newBuilder(URI.create(get("MANAGEMENT_URL") + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            var pusher = http.send(
+                            java.net.http.HttpRequest.newBuilder(URI.create(get("PUSHER_URL") + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(gateway).contains("switchboard_connections").doesNotContain("switchboard_pusher_");
+            assertThat(pusher)
+                    .contains("switchboard_pusher_messages_in_flight")
+                    .doesNotContain("switchboard_connections");
+        }
+    }
+
     @Override
     public void close() {
         dynamoDb.close();

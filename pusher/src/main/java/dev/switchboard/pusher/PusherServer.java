@@ -2,10 +2,9 @@ package dev.switchboard.pusher;
 
 import dev.switchboard.pusher.consumer.QueueConsumer;
 import dev.switchboard.pusher.fanout.Delivery;
+import dev.switchboard.service.Observability;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,10 +23,9 @@ public final class PusherServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
-                .routing(routing -> routing.get("/health", (req, res) -> health(res, ready()))
-                        .get("/health/ready", (req, res) -> health(res, ready()))
-                        .get("/health/live", (req, res) -> health(res, true))
-                        .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
+                .addFeature(Observability.health(WebServer.DEFAULT_SOCKET_NAME, "pusher", this::ready))
+                .routing(routing -> routing.get(
+                        "/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
                                 .send(metrics.scrape())))
                 .build()
                 .start();
@@ -43,12 +41,6 @@ public final class PusherServer implements AutoCloseable {
 
     private boolean ready() {
         return running.get() && consumer.isRunning();
-    }
-
-    private static void health(ServerResponse response, boolean up) {
-        response.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .send(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
     }
 
     /**

@@ -13,14 +13,14 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
  * speaks it ({@code POST|GET|DELETE /@connections/{id}}, 410 {@code GoneException} for a connection not on this
- * node), the topic relay between our own nodes ({@code POST /@topics}, a {@code RelayBatch}), {@code /health} ({@code /live},
- * {@code /ready}) and {@code /metrics} (Prometheus).
+ * node), the topic relay between our own nodes ({@code POST /@topics}, a {@code RelayBatch}), and {@code /metrics}
+ * (Prometheus). {@code /health} on the same socket is Helidon's health observer ({@code service}'s {@code
+ * Observability}).
  */
 public final class ManagementApi {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
@@ -29,7 +29,6 @@ public final class ManagementApi {
     private final Supplier<TopicRelay> topics;
     private final GatewayMetrics metrics;
     private final int maxFrameBytes;
-    private final BooleanSupplier ready;
     private final ObjectMapper json;
 
     public ManagementApi(
@@ -37,13 +36,11 @@ public final class ManagementApi {
             Supplier<TopicRelay> topics,
             GatewayMetrics metrics,
             int maxFrameBytes,
-            BooleanSupplier ready,
             ObjectMapper json) {
         this.hub = hub;
         this.topics = topics;
         this.metrics = metrics;
         this.maxFrameBytes = maxFrameBytes;
-        this.ready = ready;
         this.json = json;
     }
 
@@ -52,9 +49,6 @@ public final class ManagementApi {
                 .get("/@connections/{id}", this::get)
                 .delete("/@connections/{id}", this::delete)
                 .post(TopicRelay.PATH, this::topicPublish)
-                .get("/health", this::readiness)
-                .get("/health/ready", this::readiness)
-                .get("/health/live", (req, res) -> health(res, true))
                 .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
                         .send(metrics.scrape()));
     }
@@ -125,16 +119,6 @@ public final class ManagementApi {
 
     private Optional<ClientConnection> connection(ServerRequest request) {
         return hub.get(request.path().pathParameters().get("id")).filter(ClientConnection::isOpen);
-    }
-
-    private void readiness(ServerRequest request, ServerResponse response) {
-        health(response, ready.getAsBoolean());
-    }
-
-    private void health(ServerResponse response, boolean up) {
-        response.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .send(json.createObjectNode().put("status", up ? "UP" : "DOWN").toString());
     }
 
     private void gone(ServerResponse response) {
