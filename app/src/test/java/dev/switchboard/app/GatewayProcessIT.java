@@ -26,12 +26,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A gateway node as its own process ({@code Main}, configured by environment variables only) beside a node in this
- * JVM: SIGKILL leaves its connections to the survivor's sweep; SIGTERM drains it; a second SIGTERM exits at once.
+ * A gateway node as its own process, started as an operator does ({@code java -jar target/switchboard-app.jar},
+ * configured by environment variables only), beside a node in this JVM: SIGKILL leaves its connections to the
+ * survivor's sweep; SIGTERM drains it; a second SIGTERM exits at once.
  */
 @ExtendWith(EmulatorsExtension.class)
 class GatewayProcessIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** The packaged gateway; the integration tests run after {@code package}, in the module's directory. */
+    static final Path JAR = Path.of("target", "switchboard-app.jar");
+
     private static final Pattern STARTED = Pattern.compile("gateway started .* port=(\\d+) managementPort=(\\d+)");
     private static final Map<String, String> FAST = Map.of(
             "PRESENCE_TARGET", "topic", "NODE_HEARTBEAT", "PT0.5S", "NODE_LEASE", "PT2S", "NODE_SWEEP", "PT0.5S");
@@ -117,12 +121,11 @@ class GatewayProcessIT {
         assertThat(output()).anyMatch(line -> line.contains("exiting without finishing the drain"));
     }
 
-    /** Starts {@code Main} as a process on free ports in the survivor's cluster; returns its two ports. */
+    /** Starts the packaged gateway as a process on free ports in the survivor's cluster; returns its two ports. */
     private int[] startNode(Emulators emulators, Map<String, String> overrides) {
         var settings = new HashMap<>(survivor.environment(FAST));
         settings.putAll(overrides);
-        node = ServiceProcess.start(
-                Main.class.getName(), settings, emulators, directory.resolve("gateway.log"), STARTED);
+        node = ServiceProcess.startJar(JAR, settings, emulators, directory.resolve("gateway.log"), STARTED);
         process = node.process();
         return new int[] {node.port(1), node.port(2)};
     }

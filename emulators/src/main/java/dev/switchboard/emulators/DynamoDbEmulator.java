@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A DynamoDB-compatible server for tests and the local stack: dynalite 4 (Apache-2.0) under Node.js, in memory,
@@ -33,11 +34,24 @@ public final class DynamoDbEmulator implements AutoCloseable {
     private final Process process;
     private final OutputStream lifeline;
     private final URI endpoint;
+    private final AtomicBoolean closing;
 
-    private DynamoDbEmulator(Process process, URI endpoint) {
+    private DynamoDbEmulator(Process process, URI endpoint, List<String> output, AtomicBoolean closing) {
         this.process = process;
+        this.closing = closing;
         this.lifeline = process.getOutputStream();
         this.endpoint = endpoint;
+        var unused = process.onExit().thenAccept(exited -> {
+            if (!closing.get()) {
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "dynalite exited unexpectedly pid={0} status={1} endpoint={2}; it said: {3}",
+                        exited.pid(),
+                        exited.exitValue(),
+                        endpoint,
+                        said(output));
+            }
+        });
     }
 
     /**
@@ -65,7 +79,8 @@ public final class DynamoDbEmulator implements AutoCloseable {
         }
         var firstLine = new CompletableFuture<String>();
         var output = new ArrayList<String>();
-        Thread.ofPlatform().daemon().name("dynalite-output").start(() -> drain(process, firstLine, output));
+        var closing = new AtomicBoolean();
+        Thread.ofPlatform().daemon().name("dynalite-output").start(() -> drain(process, firstLine, output, closing));
         String line;
         try {
             line = firstLine.get(START.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,18 +99,28 @@ public final class DynamoDbEmulator implements AutoCloseable {
         }
         var bound = Integer.parseInt(line.substring("listening ".length()).trim());
         LOG.log(System.Logger.Level.DEBUG, "dynalite started pid={0} port={1}", process.pid(), bound);
-        return new DynamoDbEmulator(process, URI.create("http://" + host + ":" + bound));
+        return new DynamoDbEmulator(process, URI.create("http://" + host + ":" + bound), output, closing);
     }
 
     /** Reads the child's output to its end (a full pipe would stall it): the first line answers the start. */
-    private static void drain(Process process, CompletableFuture<String> firstLine, List<String> output) {
+    private static void drain(
+            Process process, CompletableFuture<String> firstLine, List<String> output, AtomicBoolean closing) {
         try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (var line = reader.readLine(); line != null; line = reader.readLine()) {
                 synchronized (output) {
                     output.add(line);
+                    if (output.size() > 50) {
+                        output.removeFirst(); // the last lines are the ones that explain an exit
+                    }
                 }
                 if (!firstLine.complete(line)) {
-                    LOG.log(System.Logger.Level.DEBUG, "dynalite: {0}", line);
+                    // The launcher's own reports (a failed request, why it exits) start with "dynalite ".
+                    LOG.log(
+                            line.startsWith("dynalite ") && !closing.get()
+                                    ? System.Logger.Level.WARNING
+                                    : System.Logger.Level.DEBUG,
+                            "{0}",
+                            line);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -127,6 +152,7 @@ public final class DynamoDbEmulator implements AutoCloseable {
     /** Ends the child: its stdin closes (it exits at once), and it is killed if it has not within a few seconds. */
     @Override
     public void close() {
+        closing.set(true);
         try {
             lifeline.close();
             if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -53,6 +53,23 @@ public final class ServiceProcess implements AutoCloseable {
             Emulators emulators,
             Path output,
             Pattern started) {
+        return launch(mainClass, jvmOptions, List.of(), withEmulators(environment, emulators), output, started);
+    }
+
+    /**
+     * Starts {@code java -jar jar} as an operator would (C1 only, as {@link #start(String, Map, Emulators, Path,
+     * Pattern)}), with {@code environment} (plus the emulators' AWS settings), and waits for a line matching {@code
+     * started}.
+     *
+     * @throws AssertionError with the output when it exits or does not start in time
+     */
+    public static ServiceProcess startJar(
+            Path jar, Map<String, String> environment, Emulators emulators, Path output, Pattern started) {
+        var command = List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        return run(command, jar.getFileName().toString(), withEmulators(environment, emulators), output, started);
+    }
+
+    private static Map<String, String> withEmulators(Map<String, String> environment, Emulators emulators) {
         var env = new HashMap<>(environment);
         env.put("AWS_REGION", emulators.settings().region());
         env.put("AWS_ACCESS_KEY_ID", Emulators.ACCESS_KEY_ID);
@@ -60,7 +77,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SQS", emulators.sqsEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SNS", emulators.snsEndpoint().toString());
-        return launch(mainClass, jvmOptions, List.of(), env, output, started);
+        return env;
     }
 
     /**
@@ -80,9 +97,18 @@ public final class ServiceProcess implements AutoCloseable {
         var classPath = new ArrayList<>(classPathFirst);
         classPath.add(System.getProperty("java.class.path"));
         var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), mainClass));
+        return run(command, mainClass, environment, output, started);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static ServiceProcess run(
+            List<String> command, String name, Map<String, String> environment, Path output, Pattern started) {
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         var env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
@@ -91,10 +117,10 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + mainClass, e);
+            throw new UncheckedIOException("starting " + name, e);
         }
         var match = Await.until(
-                mainClass + " to start",
+                name + " to start",
                 START,
                 () -> lines(output).stream()
                         .map(started::matcher)
@@ -104,7 +130,7 @@ public final class ServiceProcess implements AutoCloseable {
                         .orElse(process.isAlive() ? null : Optional.empty()),
                 found -> found != null);
         if (match.isEmpty()) {
-            throw new AssertionError(mainClass + " exited with " + process.exitValue() + ": " + lines(output));
+            throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
         }
         return new ServiceProcess(process, output, match.get());
     }

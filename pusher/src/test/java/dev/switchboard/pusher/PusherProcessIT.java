@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pusher as its own process, caught in the middle of a fan-out (a node that holds its posts): killed with
+ * The pusher as its own process ({@code java -jar target/switchboard-pusher.jar}), caught in the middle of a fan-out (a node that holds its posts): killed with
  * SIGKILL, or stopped with SIGTERM, it loses nothing — another pusher delivers every message.
  */
 @ExtendWith(EmulatorsExtension.class)
@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PusherProcessIT {
     private static final Duration DEADLINE = Duration.ofSeconds(40);
     private static final Pattern STARTED = Pattern.compile("pusher started port=(\\d+)");
+    /** The packaged pusher, run as an operator runs it; the integration tests run after {@code package}. */
+    private static final Path JAR = Path.of("target", "switchboard-pusher.jar");
+
     private static final int MESSAGES = 5;
 
     private PushStack stack;
@@ -69,8 +72,8 @@ class PusherProcessIT {
             for (var i = 0; i < MESSAGES; i++) {
                 queues.send("{\"users\":[\"" + user + "\",\"" + slowUser + "\"],\"data\":" + i + "}");
             }
-            var pusher = ServiceProcess.start(
-                    Main.class.getName(),
+            var pusher = ServiceProcess.startJar(
+                    JAR,
                     stack.environment(queues, Map.of("NOTIFICATIONS_VISIBILITY", "PT3S", "SHUTDOWN_DEADLINE", "PT2S")),
                     stack.emulators,
                     directory.resolve(names.unique("pusher") + ".log"),
