@@ -1,5 +1,6 @@
-# Sourced by bin/test and bin/local: exports JAVA_HOME as a JDK 21 or newer, and puts it first on PATH.
-# JAVA_HOME wins when it is suitable; otherwise the newest JDK under /usr/lib/jvm (or $SWITCHBOARD_JVM_DIR).
+# Sourced by bin/test, bin/local and bin/bench, or by hand (`. bin/jdk.sh` before `java -jar …`): exports JAVA_HOME
+# as a JDK 21 or newer, and puts it first on PATH. JAVA_HOME wins when it is suitable; otherwise the newest JDK under
+# /usr/lib/jvm (or $SWITCHBOARD_JVM_DIR). A failure returns 1 (a sourcing shell stays open; scripts with -e stop).
 
 switchboard_java_major() {
     # Prints the feature release of the JDK at $1 (8 for 1.8, 25 for 25.0.3), or nothing when it is no JDK.
@@ -42,7 +43,7 @@ if ! SWITCHBOARD_JDK=$(switchboard_find_jdk) || [ -z "$SWITCHBOARD_JDK" ]; then
     echo "Switchboard needs a JDK 21 or newer (Helidon 4), and found none:" >&2
     echo "  JAVA_HOME=${JAVA_HOME:-<unset>} is not one, and ${SWITCHBOARD_JVM_DIR:-/usr/lib/jvm} holds none." >&2
     echo "  Install one (for example: apt-get install openjdk-21-jdk-headless) or point JAVA_HOME at one." >&2
-    exit 1
+    return 1 2>/dev/null || exit 1
 fi
 export JAVA_HOME="$SWITCHBOARD_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
@@ -50,5 +51,5 @@ export PATH="$JAVA_HOME/bin:$PATH"
 if ! command -v mvn >/dev/null 2>&1; then
     echo "Switchboard builds with Apache Maven 3.8.7 or newer, and mvn is not on PATH." >&2
     echo "  Install it (for example: apt-get install maven)." >&2
-    exit 1
+    return 1 2>/dev/null || exit 1
 fi

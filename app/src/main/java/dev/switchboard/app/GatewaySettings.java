@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  *     balancer stops routing to it first
  * @param shutdownDeadline how long the drain (closing clients, deregistering them) may take after the delay
  * @param origins the browser origins allowed to open a WebSocket ({@code https://app.example.com}); empty: any
+ * @param nio whether the sockets use Helidon's NIO socket (its 4.4+ default) instead of the plain blocking one
  */
 public record GatewaySettings(
         String host,
@@ -63,7 +64,8 @@ public record GatewaySettings(
         Duration topicsCache,
         Duration shutdownDelay,
         Duration shutdownDeadline,
-        List<String> origins) {
+        List<String> origins,
+        boolean nio) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -123,7 +125,8 @@ public record GatewaySettings(
                 duration(config, "topics.cache"),
                 duration(config, "shutdown.delay"),
                 duration(config, "shutdown.deadline"),
-                origins(optional(config, "ws.origins").orElse("")));
+                origins(optional(config, "ws.origins").orElse("")),
+                read(config, "server.nio", node -> node.asBoolean().get()));
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
@@ -156,7 +159,8 @@ public record GatewaySettings(
                 topicsCache,
                 shutdownDelay,
                 shutdownDeadline,
-                origins);
+                origins,
+                nio);
     }
 
     private static AuthSettings auth(Config config) {

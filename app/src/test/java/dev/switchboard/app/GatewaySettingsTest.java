@@ -48,6 +48,7 @@ class GatewaySettingsTest {
         assertThat(settings.shutdownDelay()).isEqualTo(Duration.ZERO);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.origins()).isEmpty();
+        assertThat(settings.nio()).isFalse();
     }
 
     @Test
@@ -68,7 +69,8 @@ class GatewaySettingsTest {
                 Map.entry("LIMITS_FRAME_BYTES", "4096"),
                 Map.entry("SHUTDOWN_DELAY", "PT5S"),
                 Map.entry("SHUTDOWN_DEADLINE", "PT40S"),
-                Map.entry("WS_ORIGINS", "https://app.example.com, http://localhost:5173"))));
+                Map.entry("WS_ORIGINS", "https://app.example.com, http://localhost:5173"),
+                Map.entry("SERVER_NIO", "true"))));
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
@@ -85,6 +87,7 @@ class GatewaySettingsTest {
         assertThat(settings.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(40));
         assertThat(settings.origins()).containsExactly("https://app.example.com", "http://localhost:5173");
+        assertThat(settings.nio()).isTrue();
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class Benchmarks {
             summary.add(IdleBenchmark.table(IdleBenchmark.run(smoke ? IdleBenchmark.SMOKE : IdleBenchmark.FULL)));
         }
         if (only.isEmpty() || only.contains("local")) {
-            summary.add(LocalStackBenchmark.table(LocalStackBenchmark.run(smoke ? 1 : 3)));
+            summary.add(LocalStackBenchmark.table(LocalStackBenchmark.run(smoke ? 1 : 3, !smoke)));
         }
         if (only.isEmpty() || only.contains("fanout")) {
             var plans =

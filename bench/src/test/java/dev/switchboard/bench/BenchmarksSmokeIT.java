@@ -63,7 +63,7 @@ class BenchmarksSmokeIT {
 
     @Test
     void theLocalStackBenchmarkStartsTheStackAndGetsAPong() throws Exception {
-        var result = LocalStackBenchmark.run(1);
+        var result = LocalStackBenchmark.run(1, false);
 
         assertThat(result.stackSeconds()).isPositive();
         assertThat(result.referenceSeconds()).isPositive();

@@ -103,6 +103,17 @@ public final class ServiceProcess implements AutoCloseable {
         return run(command, mainClass, environment, output, started);
     }
 
+    /**
+     * Runs {@code command} (a script, say: {@code bin/local}) in the working directory with {@code environment} (none
+     * of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for a line matching {@code started}.
+     *
+     * @throws AssertionError with the output when it exits or does not start in time
+     */
+    public static ServiceProcess launchCommand(
+            List<String> command, Map<String, String> environment, Path output, Pattern started) {
+        return run(command, String.join(" ", command), environment, output, started);
+    }
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -166,6 +177,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM, without waiting. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** SIGTERM, then waits up to {@code timeout} for the process to exit; whether it did. */
+    public boolean stop(Duration timeout) {
+        terminate();
+        return waitFor(timeout);
     }
 
     public boolean waitFor(Duration timeout) {

@@ -6,7 +6,6 @@ import dev.switchboard.emulators.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,32 +22,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How long the local stack takes from launching its process, as {@code bin/local} does (same JVM flags, every port
- * free-picked), to answering a client: the WebSocket opened with the dev token and a ping's pong received. The
- * reference is y-webrtc's server from launch to answering HTTP. Each is started {@code runs} times; the median
- * counts (the first run also warms the OS's file cache).
+ * How long the local stack takes from running {@code bin/local} (on a warm build: no Maven runs; every port
+ * free-picked) to answering a client: the WebSocket opened with the dev token and a ping's pong received. The
+ * reference is y-webrtc's server from launch to answering HTTP. One start first warms the OS's file cache and, on
+ * JDK 25+, lets {@code bin/local} record its start-up cache (stopped with SIGTERM, so the JVM writes it); then each is
+ * started {@code runs} times and the median counts.
  */
 public final class LocalStackBenchmark {
     /** The median and the stack's own breakdown of its last start. */
     public record Result(int runs, double stackSeconds, double referenceSeconds, String breakdown) {}
 
-    private static final String MAIN = "dev.switchboard.local.LocalStack";
     private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(120);
     private static final Pattern WS_URL = Pattern.compile("^\\s+WS_URL=(\\S+)");
     private static final Pattern READY = Pattern.compile("local stack ready (.*)");
 
     private LocalStackBenchmark() {}
 
-    public static Result run(int runs) throws InterruptedException {
+    /**
+     * @param aot whether {@code bin/local} may use (and first record) its JDK 25 start-up cache; smoke runs leave it
+     *     off, since recording it costs a stop of ten seconds or more
+     */
+    public static Result run(int runs, boolean aot) throws InterruptedException {
         var stack = new double[runs];
         var reference = new double[runs];
         var breakdown = "";
+        startStack(aot, true); // warm-up, not counted
         for (var r = 0; r < runs; r++) {
             var start = System.nanoTime();
             try (var server = YWebrtcServer.start()) {
                 reference[r] = (System.nanoTime() - start) / 1e9;
             }
-            var started = startStack();
+            var started = startStack(aot, false);
             stack[r] = started.seconds();
             breakdown = started.breakdown();
         }
@@ -57,7 +62,7 @@ public final class LocalStackBenchmark {
 
     private record Started(double seconds, String breakdown) {}
 
-    private static Started startStack() throws InterruptedException {
+    private static Started startStack(boolean aot, boolean warmUp) throws InterruptedException {
         Path output;
         try {
             output = Files.createTempFile("switchboard-local-", ".log");
@@ -78,15 +83,9 @@ public final class LocalStackBenchmark {
         env.put(
                 "LOCAL_ENV_FILE",
                 output.resolveSibling(output.getFileName() + ".env").toString());
+        env.put("SWITCHBOARD_AOT", aot ? "1" : "0");
         var start = System.nanoTime();
-        // bin/local's flags; the stack's module first: other modules on this class path have an application.yaml.
-        var stack = ServiceProcess.launch(
-                MAIN,
-                List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                List.of(stackLocation()),
-                env,
-                output,
-                WS_URL);
+        var stack = ServiceProcess.launchCommand(List.of(binLocal().toString()), env, output, WS_URL);
         try (var http = HttpClient.newHttpClient()) {
             var pong = new CompletableFuture<String>();
             var socket = http.newWebSocketBuilder()
@@ -115,21 +114,26 @@ public final class LocalStackBenchmark {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the local stack did not answer a ping: " + stack.output(), e);
         } finally {
-            stack.kill();
+            if (warmUp) {
+                // A graceful stop: on JDK 25+ the JVM then writes the start-up cache that bin/local recorded.
+                if (!stack.stop(STOP)) {
+                    stack.kill();
+                }
+            } else {
+                stack.kill();
+            }
         }
     }
 
-    private static String stackLocation() {
-        try {
-            return Path.of(Class.forName(MAIN)
-                            .getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString();
-        } catch (ClassNotFoundException | URISyntaxException e) {
-            throw new IllegalStateException("the local stack is not on the class path", e);
+    /** {@code bin/local} of this checkout: benchmarks run from its root ({@code bin/bench}) or a module of it. */
+    private static Path binLocal() {
+        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            var script = dir.resolve("bin").resolve("local");
+            if (Files.isExecutable(script)) {
+                return script;
+            }
         }
+        throw new IllegalStateException("no bin/local above " + Path.of("").toAbsolutePath());
     }
 
     private static double median(double[] values) {
