@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,23 @@ public final class Measure {
             var before = cpu.get();
             Thread.sleep(500); // sampling CPU use over a window, under a deadline
             if (cpu.get().minus(before).toMillis() < 25) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits, up to {@code deadline}, until the whole machine is quiet (under 15 % CPU over half a second): what an
+     * earlier benchmark left behind (the emulators still deleting its items, its processes exiting) must not slow
+     * the next one, which starts processes of its own.
+     */
+    public static void awaitQuietMachine(Duration deadline) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var until = System.nanoTime() + deadline.toNanos();
+        os.getCpuLoad(); // the first reading only starts the window
+        while (System.nanoTime() < until) {
+            Thread.sleep(500); // sampling the machine's CPU over a window, under a deadline
+            if (os.getCpuLoad() < 0.15) {
                 return;
             }
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.bench.local;
 
+import dev.switchboard.bench.Measure;
 import dev.switchboard.bench.TextListener;
 import dev.switchboard.bench.signaling.YWebrtcServer;
 import dev.switchboard.emulators.ServiceProcess;
@@ -49,6 +50,7 @@ public final class LocalStackBenchmark {
         var breakdown = "";
         startStack(aot, true); // warm-up, not counted
         for (var r = 0; r < runs; r++) {
+            Measure.awaitQuietMachine(Duration.ofSeconds(60));
             var start = System.nanoTime();
             try (var server = YWebrtcServer.start()) {
                 reference[r] = (System.nanoTime() - start) / 1e9;
@@ -63,6 +65,7 @@ public final class LocalStackBenchmark {
     private record Started(double seconds, String breakdown) {}
 
     private static Started startStack(boolean aot, boolean warmUp) throws InterruptedException {
+        Measure.awaitQuietMachine(Duration.ofSeconds(60));
         Path output;
         try {
             output = Files.createTempFile("switchboard-local-", ".log");
