@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -46,6 +47,21 @@ final class AwsCalls {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for an AWS call", e);
+        }
+    }
+
+    /** Runs {@code call} on a shared thread without waiting for it: what it throws completes the future. */
+    CompletableFuture<Void> submit(Runnable call) {
+        return CompletableFuture.runAsync(call, threads);
+    }
+
+    /** Stops taking calls once those queued have run; waits up to {@code timeout} for them. */
+    void shutdown(java.time.Duration timeout) {
+        threads.shutdown();
+        try {
+            threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

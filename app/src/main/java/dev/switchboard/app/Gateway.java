@@ -11,6 +11,7 @@ import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.app.protocol.Frame;
+import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.FrameParser;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.Principal;
@@ -21,16 +22,20 @@ import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What the gateway does with a connection: opens it (registry, presence), handles each frame of both dialects,
- * relays topic publishes to the subscribers on this node, and closes it (registry, presence). Thread-safe: each
- * connection's frames arrive on that connection's own virtual thread.
+ * What the gateway does with a connection — the one owner of its life: opens it (the hub first, then the registry
+ * and presence), handles each frame of both dialects, relays topic publishes, and forgets it when it ends however it
+ * ends ({@link ClientConnection.Ending}: hub at once, registry and presence off the caller's thread, retried).
+ * Thread-safe: each connection's frames arrive on that connection's own virtual thread.
  */
-public final class Gateway {
+public final class Gateway implements ClientConnection.Ending {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     private static final SecureRandom IDS = new SecureRandom();
 
@@ -46,7 +51,11 @@ public final class Gateway {
     private final FrameParser parser;
     private final TopicRelay relay;
     private final Clock clock;
+    private final FrameLimit frameLimit;
     private final AwsCalls aws = new AwsCalls(AWS_CALL_THREADS);
+    private final Deregistrations deregistrations;
+    private final ClientConnection.Terms terms;
+    private volatile boolean abandoned;
 
     public Gateway(
             GatewaySettings settings,
@@ -56,7 +65,8 @@ public final class Gateway {
             GatewayMetrics metrics,
             ObjectMapper json,
             TopicRelay topics,
-            Clock clock) {
+            Clock clock,
+            ScheduledExecutorService timer) {
         this.settings = settings;
         this.relay = topics;
         this.registry = registry;
@@ -65,7 +75,10 @@ public final class Gateway {
         this.metrics = metrics;
         this.json = json;
         this.clock = clock;
-        this.parser = new FrameParser(json, settings.maxFrameBytes(), settings.maxTopicLength());
+        this.frameLimit = new FrameLimit(settings.maxFrameBytes());
+        this.parser = new FrameParser(json, settings.maxTopicLength());
+        this.deregistrations = new Deregistrations(aws, timer);
+        this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
 
     public GatewaySettings settings() {
@@ -80,12 +93,32 @@ public final class Gateway {
         return hub;
     }
 
+    /** The frame size limit, in bytes: what clients may send and backends may post. */
+    public FrameLimit frameLimit() {
+        return frameLimit;
+    }
+
+    /** Waits until every ended connection is forgotten in the registry, up to {@code timeout}; whether all are. */
+    public boolean awaitDeregistrations(Duration timeout) {
+        return deregistrations.await(timeout);
+    }
+
+    /** From now on ended connections are not forgotten in the registry: as a killed node, for tests. */
+    void abandon() {
+        abandoned = true;
+    }
+
+    /** Stops the AWS call threads once their queued calls have run, waiting up to {@code timeout}. */
+    void shutdown(Duration timeout) {
+        aws.shutdown(timeout);
+    }
+
     /**
-     * Registers a new connection (registry, then the hub) and reports ONLINE on the user's first.
-     *
-     * @throws RegistryException when the registry cannot record it; the caller closes the socket
+     * Opens a new connection: the hub knows it first, so a Management API POST that finds it in the registry also
+     * finds it here; then the registry records it and ONLINE is reported on the user's first. When the registry
+     * cannot record it, it is closed (1011) and forgotten, and this answers empty.
      */
-    public ClientConnection open(WsSession session, Principal principal, String sourceIp, String userAgent) {
+    public Optional<ClientConnection> open(WsSession session, Principal principal, String sourceIp, String userAgent) {
         var claims = new LinkedHashMap<String, String>();
         for (var claim : settings.keptClaims()) {
             var value = principal.claims().get(claim);
@@ -101,26 +134,45 @@ public final class Gateway {
                 clock.instant(),
                 claims);
         var connection = new ClientConnection(
-                session, record, sourceIp, userAgent, new RateLimit(settings.ratePerSecond(), settings.rateBurst()));
-        aws.run(() -> registry.register(record).ifPresent(change -> outputs.presence(change, record.id())));
+                session,
+                record,
+                sourceIp,
+                userAgent,
+                new RateLimit(settings.ratePerSecond(), settings.rateBurst()),
+                terms);
         hub.add(connection);
+        try {
+            aws.run(() -> registry.register(record).ifPresent(change -> outputs.presence(change, record.id())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
+            connection.abort(CloseCode.INTERNAL_ERROR, "registry_failure");
+            return Optional.empty();
+        }
         LOG.log(
                 Level.INFO,
                 "connection opened connectionId={0} userId={1} sourceIp={2}",
                 record.id(),
                 record.userId(),
                 sourceIp);
-        return connection;
+        return Optional.of(connection);
     }
 
-    /** Handles one text frame. Never throws. */
+    /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
     public void onText(ClientConnection connection, String text) {
+        if (!connection.isOpen()) {
+            return;
+        }
         try {
             connection.touch();
             if (!connection.rate().tryAcquire()) {
                 rateLimited(connection);
                 return;
             }
+            if (frameLimit.exceeds(text)) {
+                refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+                return;
+            }
+            connection.rate().accepted();
             handle(connection, parser.parse(text));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "frame failed connectionId=" + connection.id(), e);
@@ -128,36 +180,49 @@ public final class Gateway {
         }
     }
 
-    /** A binary frame: neither dialect has them. */
+    /** A binary frame: neither dialect has them. Counts towards the abuse limit. */
     public void onBinary(ClientConnection connection) {
-        metrics.frameIn("binary");
-        error(connection, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames");
-    }
-
-    /** A frame larger than the limit, refused before parsing. */
-    public void onTooLarge(ClientConnection connection) {
-        metrics.frameIn("too_large");
-        error(connection, ErrorCode.FRAME_TOO_LARGE, "frames are limited to " + settings.maxFrameBytes() + " bytes");
-    }
-
-    /** Forgets a closed connection (hub, registry) and reports OFFLINE on the user's last. Never throws. */
-    public void closed(ClientConnection connection, int status) {
-        connection.closed();
-        var left = hub.remove(connection);
-        try {
-            aws.run(() -> {
-                registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
-                left.forEach(relay::countChanged);
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "deregister failed connectionId={0}: {1}", connection.id(), e.getMessage());
+        if (connection.isOpen() && admitted(connection)) {
+            refuse(
+                    connection,
+                    "binary",
+                    ErrorCode.BINARY_NOT_SUPPORTED,
+                    "binary frames are not supported; send JSON text frames");
         }
+    }
+
+    /** A frame larger than the limit, refused unread (its fragments were not kept). Counts towards the abuse limit. */
+    public void onTooLarge(ClientConnection connection) {
+        if (connection.isOpen() && admitted(connection)) {
+            refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+        }
+    }
+
+    /**
+     * A connection ended (closed by us or the peer, or its socket gone): the hub forgets it at once, the registry
+     * and presence on the AWS threads, retried until done. Never blocks, never throws.
+     */
+    @Override
+    public void ended(ClientConnection connection, int status, String cause) {
+        var left = hub.remove(connection);
+        if (abandoned) {
+            return;
+        }
+        metrics.closed(cause);
+        if (CloseCode.TRY_AGAIN_LATER.status() == status) {
+            metrics.slowConsumerClosed(cause);
+        }
+        deregistrations.start(connection.id(), () -> {
+            registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
+            left.forEach(relay::countChanged);
+        });
         LOG.log(
                 Level.INFO,
-                "connection closed connectionId={0} userId={1} code={2}",
+                "connection closed connectionId={0} userId={1} code={2} cause={3}",
                 connection.id(),
                 connection.userId(),
-                String.valueOf(status));
+                String.valueOf(status),
+                cause);
     }
 
     private void handle(ClientConnection connection, Frame frame) {
@@ -186,6 +251,13 @@ public final class Gateway {
             case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics());
             case Frame.Unsubscribe unsubscribe -> {
                 metrics.frameIn("unsubscribe");
+                if (unsubscribe.topics().size() > settings.maxTopics()) {
+                    error(
+                            connection,
+                            ErrorCode.TOO_MANY_TOPICS,
+                            "an unsubscribe names at most " + settings.maxTopics() + " topics; none was unsubscribed");
+                    return;
+                }
                 var removed = hub.unsubscribe(connection, unsubscribe.topics());
                 try {
                     aws.run(() -> {
@@ -283,15 +355,44 @@ public final class Gateway {
         }
     }
 
-    private void rateLimited(ClientConnection connection) {
+    /** Takes a rate token for a refused frame too: refusing costs an error frame, and is rate-limited the same. */
+    private boolean admitted(ClientConnection connection) {
+        if (connection.rate().tryAcquire()) {
+            return true;
+        }
+        rateLimited(connection);
+        return false;
+    }
+
+    /** Refuses a frame (too large, binary): counted as refused in a row, told, and closed past the abuse limit. */
+    private void refuse(ClientConnection connection, String kind, ErrorCode code, String message) {
+        metrics.frameIn(kind);
+        connection.rate().refused();
+        if (!abusive(connection)) {
+            error(connection, code, message);
+        }
+    }
+
+    /** Past the abuse limit (refusals in a row): closed with 1008. */
+    private boolean abusive(ClientConnection connection) {
         var refused = connection.rate().refusedInARow();
-        if (refused >= settings.abuseThreshold()) {
+        if (refused < settings.abuseThreshold()) {
+            return false;
+        }
+        if (connection.isOpen()) {
             LOG.log(
                     Level.WARNING,
                     "closing abusive connection connectionId={0} refusedInARow={1}",
                     connection.id(),
                     refused);
-            connection.close(CloseCode.POLICY_VIOLATION, "rate limit exceeded");
+            connection.close(CloseCode.POLICY_VIOLATION, "abuse");
+        }
+        return true;
+    }
+
+    private void rateLimited(ClientConnection connection) {
+        var refused = connection.rate().refusedInARow();
+        if (abusive(connection)) {
             return;
         }
         if (refused == 1 || refused % 100 == 0) {

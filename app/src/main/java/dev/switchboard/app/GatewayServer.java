@@ -5,18 +5,17 @@ import dev.switchboard.registry.ConnectionRegistry;
 import io.helidon.webserver.WebServer;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A running gateway node: its two sockets and its periodic work. {@link #stop()} is idempotent. */
+/** A running gateway node: its two sockets, its lease and its periodic work. {@link #stop()} is idempotent. */
 public final class GatewayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
 
     private final WebServer server;
     private final Gateway gateway;
     private final ConnectionRegistry registry;
-    private final ScheduledExecutorService scheduler;
+    private final NodeLease lease;
+    private final NodeUpkeep upkeep;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean draining;
 
@@ -24,12 +23,14 @@ public final class GatewayServer implements AutoCloseable {
             WebServer server,
             Gateway gateway,
             ConnectionRegistry registry,
-            ScheduledExecutorService scheduler,
+            NodeLease lease,
+            NodeUpkeep upkeep,
             AtomicBoolean draining) {
         this.server = server;
         this.gateway = gateway;
         this.registry = registry;
-        this.scheduler = scheduler;
+        this.lease = lease;
+        this.upkeep = upkeep;
         this.draining = draining;
     }
 
@@ -51,9 +52,10 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Drains: readiness turns false and new connections are refused (503); after the shutdown delay every client is
-     * closed with 1001 (going away: reconnect, to another node) and deregistered (OFFLINEs sent), the node's records
-     * are removed, and both sockets stop. Work past the shutdown deadline is cut short: the sweep of a surviving node
-     * finishes it.
+     * closed with 1001 at once (going away: reconnect, to another node) and deregistered in parallel (OFFLINEs sent);
+     * once all are, the node's records are removed, and the sockets stop. The lease is renewed until then, so no
+     * other node sweeps a draining one. Work past the shutdown deadline is cut short: the lease then runs out and
+     * a surviving node's sweep finishes it.
      */
     public void stop() {
         if (!running.compareAndSet(true, false)) {
@@ -69,39 +71,29 @@ public final class GatewayServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        scheduler.shutdownNow();
-        var connections = gateway.hub().all();
         var deadline = System.nanoTime() + gateway.settings().shutdownDeadline().toNanos();
-        var drain = Thread.ofVirtual().start(() -> {
-            for (var connection : connections) {
-                try {
-                    connection.close(CloseCode.GOING_AWAY, "server shutting down");
-                    gateway.closed(connection, CloseCode.GOING_AWAY.status());
-                } catch (RuntimeException e) {
-                    // One connection's failure must not leave the others undrained.
-                    LOG.log(Level.WARNING, "drain of connectionId={0} failed: {1}", connection.id(), e.getMessage());
-                }
-            }
+        upkeep.stopPeriodic();
+        var connections = gateway.hub().all();
+        for (var connection : connections) {
+            connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
+        }
+        var forgotten = gateway.awaitDeregistrations(remaining(deadline));
+        if (forgotten) {
             try {
                 registry.forgetTopicsOf(gateway.settings().nodeId());
                 registry.forgetNode(gateway.settings().nodeId());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "node records not removed: {0}", e.getMessage());
             }
-        });
-        try {
-            if (!drain.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                LOG.log(Level.WARNING, "drain cut short at its deadline; surviving nodes will sweep the rest");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } else {
+            LOG.log(
+                    Level.WARNING,
+                    "drain cut short at its deadline; surviving nodes will sweep the rest once the lease runs out");
         }
+        lease.close();
         server.stop();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        gateway.shutdown(Duration.ofSeconds(5));
+        upkeep.close();
         LOG.log(
                 Level.INFO,
                 "gateway stopped nodeId={0} connectionsClosed={1}",
@@ -115,7 +107,9 @@ public final class GatewayServer implements AutoCloseable {
      */
     public void abort() {
         if (running.compareAndSet(true, false)) {
-            scheduler.shutdownNow();
+            gateway.abandon();
+            lease.close();
+            upkeep.close();
             server.stop();
         }
     }
@@ -123,5 +117,9 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 }

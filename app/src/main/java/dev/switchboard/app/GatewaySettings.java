@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  * @param shutdownDeadline how long the drain (closing clients, deregistering them) may take after the delay
  * @param origins the browser origins allowed to open a WebSocket ({@code https://app.example.com}); empty: any
  * @param nio whether the sockets use Helidon's NIO socket (its 4.4+ default) instead of the plain blocking one
+ * @param outboundMaxBytes the bytes one connection may have queued and not yet written; past it, it is closed (1013)
+ * @param outboundStall how long one write to a connection may block before it is closed (1013)
+ * @param closeGrace how long a connection we closed may take to end the close handshake before its socket is cut
  */
 public record GatewaySettings(
         String host,
@@ -65,7 +68,10 @@ public record GatewaySettings(
         Duration shutdownDelay,
         Duration shutdownDeadline,
         List<String> origins,
-        boolean nio) {
+        boolean nio,
+        int outboundMaxBytes,
+        Duration outboundStall,
+        Duration closeGrace) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -126,7 +132,22 @@ public record GatewaySettings(
                 duration(config, "shutdown.delay"),
                 duration(config, "shutdown.deadline"),
                 origins(optional(config, "ws.origins").orElse("")),
-                read(config, "server.nio", node -> node.asBoolean().get()));
+                read(config, "server.nio", node -> node.asBoolean().get()),
+                integer(
+                        config,
+                        "outbound.max.bytes",
+                        integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
+                        1 << 30),
+                positive(config, "outbound.stall"),
+                positive(config, "close.grace"));
+    }
+
+    private static Duration positive(Config config, String key) {
+        var value = duration(config, key);
+        if (!value.isPositive()) {
+            throw new IllegalStateException("config key " + key + " is " + value + "; it must be positive");
+        }
+        return value;
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
@@ -160,7 +181,10 @@ public record GatewaySettings(
                 shutdownDelay,
                 shutdownDeadline,
                 origins,
-                nio);
+                nio,
+                outboundMaxBytes,
+                outboundStall,
+                closeGrace);
     }
 
     private static AuthSettings auth(Config config) {

@@ -5,7 +5,7 @@ import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
 import dev.switchboard.app.outputs.Outputs;
-import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
@@ -24,10 +24,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -90,7 +88,6 @@ public final class Main {
     public static GatewayServer start(GatewaySettings settings, AwsClients clients) {
         var json = new ObjectMapper();
         var clock = Clock.systemUTC();
-        var verifier = new TokenVerifier(settings.auth(), clock);
         var registry = new ConnectionRegistry(
                 clients.dynamoDb(),
                 RegistrySettings.of(settings.table())
@@ -108,14 +105,67 @@ public final class Main {
                 settings.source(),
                 json,
                 clock);
-        var holder = new Gateway[1];
+        var upkeep = new NodeUpkeep();
+        var node = new AtomicReference<Node>();
         var draining = new AtomicBoolean();
-        var relay = new TopicRelay[1];
-        var http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade dance: one kept-alive connection per node
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-        var server = WebServer.builder()
+        var server = webServer(settings, new TokenVerifier(settings.auth(), clock), node, draining, hub, metrics, json);
+        // With port 0 the advertised URL is only known now.
+        var effective = settings.managementPort() == 0 || settings.port() == 0
+                ? settings.withPorts(
+                        server.port(),
+                        server.port(INTERNAL_SOCKET),
+                        URI.create("http://" + settings.managementUrl().getHost() + ":" + server.port(INTERNAL_SOCKET)))
+                : settings;
+        var relay = new TopicRelay(
+                registry,
+                hub,
+                metrics,
+                effective.nodeId(),
+                effective.managementUrl().toString(),
+                effective.topicsCache(),
+                HttpClient.newBuilder()
+                        .version(
+                                HttpClient.Version.HTTP_1_1) // no h2c upgrade dance: one kept-alive connection per node
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build());
+        var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, relay, clock, upkeep.timer());
+        var lease = new NodeLease(
+                registry, effective.nodeId(), effective.managementUrl().toString());
+        lease.start(effective.heartbeatInterval());
+        node.set(new Node(gateway, relay));
+        upkeep.start(effective, hub, registry, relay, outputs);
+        LOG.log(
+                Level.INFO,
+                "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",
+                effective.nodeId(),
+                String.valueOf(server.port()),
+                String.valueOf(server.port(INTERNAL_SOCKET)),
+                effective.managementUrl());
+        return new GatewayServer(server, gateway, registry, lease, upkeep, draining);
+    }
+
+    /** What the sockets' handlers need once the node is wired; absent while it starts. */
+    private record Node(Gateway gateway, TopicRelay relay) {}
+
+    /** The gateway once the node is wired, else null: the listener then refuses the upgrade (503). */
+    private static Gateway gatewayOf(AtomicReference<Node> node) {
+        var wired = node.get();
+        return wired == null ? null : wired.gateway();
+    }
+
+    /**
+     * The two sockets: the public WebSocket endpoint ({@code /ws} and {@code /}) and the internal one (Management API,
+     * the relay between nodes, {@code /metrics}, {@code /health}, whose readiness waits for the node).
+     */
+    private static WebServer webServer(
+            GatewaySettings settings,
+            TokenVerifier verifier,
+            AtomicReference<Node> node,
+            AtomicBoolean draining,
+            LocalConnections hub,
+            GatewayMetrics metrics,
+            ObjectMapper json) {
+        return WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 // Plain sockets by default: NIO ones hold two 8 KB buffers per connection (docs/benchmarks.md).
@@ -130,88 +180,25 @@ public final class Main {
                         .maxFrameLength(Math.max(settings.maxFrameBytes() * 8, 1 << 20))
                         .build())
                 .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new GatewayListener(holder[0], verifier, draining::get))
-                        .endpoint("/", () -> new GatewayListener(holder[0], verifier, draining::get)))
+                        .endpoint("/ws", () -> new GatewayListener(gatewayOf(node), verifier, draining::get))
+                        .endpoint("/", () -> new GatewayListener(gatewayOf(node), verifier, draining::get)))
                 // /health (live: the process answers; ready: started and not draining), on the internal socket only.
                 .addFeature(
-                        Observability.health(INTERNAL_SOCKET, "gateway", () -> holder[0] != null && !draining.get()))
+                        Observability.health(INTERNAL_SOCKET, "gateway", () -> node.get() != null && !draining.get()))
                 .putSocket(INTERNAL_SOCKET, socket -> socket.connectionOptions(NO_DELAY)
                         .useNio(settings.nio())
                         .host(settings.managementHost())
                         .port(settings.managementPort())
                         .routing(routing -> new ManagementApi(
-                                        hub, () -> relay[0], metrics, settings.maxFrameBytes(), json)
+                                        hub,
+                                        () -> node.get() == null
+                                                ? null
+                                                : node.get().relay(),
+                                        metrics,
+                                        new FrameLimit(settings.maxFrameBytes()),
+                                        json)
                                 .routing(routing)))
                 .build()
                 .start();
-        // With port 0 the advertised URL is only known now.
-        var effective = settings.managementPort() == 0 || settings.port() == 0
-                ? settings.withPorts(
-                        server.port(),
-                        server.port(INTERNAL_SOCKET),
-                        URI.create("http://" + settings.managementUrl().getHost() + ":" + server.port(INTERNAL_SOCKET)))
-                : settings;
-        relay[0] = new TopicRelay(
-                registry,
-                hub,
-                metrics,
-                effective.nodeId(),
-                effective.managementUrl().toString(),
-                effective.topicsCache(),
-                http);
-        var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, relay[0], clock);
-        holder[0] = gateway;
-        var scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("gateway-timer").daemon().factory());
-        schedule(
-                scheduler,
-                effective.heartbeatInterval(),
-                () -> registry.heartbeat(
-                        effective.nodeId(), effective.managementUrl().toString()));
-        schedule(scheduler, effective.pingInterval(), () -> pingOrDrop(gateway, effective.pingInterval()));
-        // Dead nodes: whichever survivor sweeps first deregisters their connections and sends the OFFLINEs.
-        schedule(scheduler, effective.sweepInterval(), () -> registry.sweepDeadNodes()
-                .forEach(change -> outputs.presence(change, "")));
-        schedule(scheduler, Duration.ofMinutes(1), () -> relay[0].forgetIdle(Duration.ofMinutes(1)));
-        var refresh = registry.settings().connectionTtl().dividedBy(2);
-        schedule(scheduler, refresh, () -> {
-            registry.refresh(hub.all().stream().map(c -> c.id()).toList());
-            hub.topics().forEach(relay[0]::countChanged);
-        });
-        LOG.log(
-                Level.INFO,
-                "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",
-                effective.nodeId(),
-                String.valueOf(server.port()),
-                String.valueOf(server.port(INTERNAL_SOCKET)),
-                effective.managementUrl());
-        return new GatewayServer(server, gateway, registry, scheduler, draining);
-    }
-
-    /** Pings every connection; drops one whose last pong is older than two intervals. */
-    private static void pingOrDrop(Gateway gateway, Duration interval) {
-        for (var connection : gateway.hub().all()) {
-            if (connection.nanosSinceLastPong() > interval.multipliedBy(2).toNanos()) {
-                connection.close(CloseCode.PEER_UNRESPONSIVE, "no pong");
-                gateway.closed(connection, CloseCode.PEER_UNRESPONSIVE.status());
-            } else {
-                connection.ping();
-            }
-        }
-    }
-
-    private static void schedule(ScheduledExecutorService scheduler, Duration every, Runnable task) {
-        var first = every.toMillis();
-        var unused = scheduler.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "periodic task failed: {0}", e.getMessage());
-                    }
-                },
-                task == null ? first : 0,
-                first,
-                TimeUnit.MILLISECONDS);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopicRelayTest {
-    private final FrameParser parser = new FrameParser(new ObjectMapper(), 4096, 64);
+    private final FrameParser parser = new FrameParser(new ObjectMapper(), 64);
 
     @Test
     void theFrameIsRelayedExactlyAsSentWithClientsAdded() {

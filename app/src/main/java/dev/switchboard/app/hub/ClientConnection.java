@@ -2,34 +2,71 @@ package dev.switchboard.app.hub;
 
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.registry.Connection;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One client's WebSocket on this node: who it is, where it came from, its topics and rate, and a send that is safe
- * from any thread (frames of one connection never interleave).
+ * One client's WebSocket on this node: who it is, where it came from, its topics and rate, its outbound queue, and
+ * the one guarded end of its life. Every send queues and returns at once ({@link Outbound}); nothing waits on the
+ * client's socket but the connection's own writer. A connection ends once, however it ends — closed by us, by the
+ * peer, or its socket gone — and its {@link Ending} is told exactly once. Thread-safe.
  */
 public final class ClientConnection {
+    /** Told once when a connection ends: the gateway forgets it (hub, registry, presence). Must not block. */
+    public interface Ending {
+        void ended(ClientConnection connection, int status, String cause);
+    }
+
+    /**
+     * What every connection of a node shares.
+     *
+     * @param maxOutboundBytes the outbound bound; a connection past it is closed as a slow consumer
+     * @param closeGrace how long a closed connection's socket may linger for the close handshake before it is cut
+     * @param timer where the cut is scheduled
+     */
+    public record Terms(long maxOutboundBytes, Duration closeGrace, ScheduledExecutorService timer, Ending ending) {}
+
+    /** The status of a close the peer did not send (RFC 6455 §7.1.5): its socket went away. */
+    public static final int ABNORMAL = 1006;
+
+    private enum State {
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
+
     private final WsSession session;
     private final Connection record;
     private final String sourceIp;
     private final String userAgent;
     private final RateLimit rate;
+    private final Terms terms;
+    private final Outbound outbound;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Instant lastActiveAt;
     private volatile long lastPongNanos = System.nanoTime();
 
-    public ClientConnection(WsSession session, Connection record, String sourceIp, String userAgent, RateLimit rate) {
+    public ClientConnection(
+            WsSession session, Connection record, String sourceIp, String userAgent, RateLimit rate, Terms terms) {
         this.session = session;
         this.record = record;
         this.sourceIp = sourceIp;
         this.userAgent = userAgent;
         this.rate = rate;
+        this.terms = terms;
         this.lastActiveAt = record.connectedAt();
+        this.outbound = new Outbound(terms.maxOutboundBytes(), this::write, this::writeFailed);
     }
 
     public String id() {
@@ -86,51 +123,115 @@ public final class ClientConnection {
         return System.nanoTime() - lastPongNanos;
     }
 
+    /** Open: not closed by anyone. From the moment a close is decided, its frames reach nothing. */
     public boolean isOpen() {
-        return open.get();
+        return state.get() == State.OPEN;
     }
 
-    /** Sends one text frame; false when the connection is closed or the send failed (it is then closed). */
-    public synchronized boolean send(String text) {
-        if (!open.get()) {
-            return false;
+    /**
+     * Queues one text frame. A frame past the outbound bound closes the connection as a slow consumer ({@link
+     * CloseCode#TRY_AGAIN_LATER}) and is answered {@link SendResult#FULL}.
+     */
+    public SendResult send(OutFrame frame) {
+        if (!isOpen()) {
+            return SendResult.CLOSED;
         }
-        try {
-            session.send(text, true);
-            return true;
-        } catch (RuntimeException e) {
-            open.set(false);
-            return false;
+        var offer = outbound.offer(new Outbound.Text(frame));
+        if (offer == SendResult.FULL) {
+            abort(CloseCode.TRY_AGAIN_LATER, "queue_full");
         }
+        return offer;
     }
 
-    public synchronized void ping() {
-        if (open.get()) {
-            try {
-                session.ping(io.helidon.common.buffers.BufferData.empty());
-            } catch (RuntimeException e) {
-                open.set(false);
-            }
-        }
+    /** Queues one text frame; whether it was queued. */
+    public boolean send(String text) {
+        return send(OutFrame.of(text)) == SendResult.QUEUED;
     }
 
-    /** Closes with a code of the catalog; idempotent. */
-    public synchronized void close(CloseCode code, String reason) {
-        if (open.compareAndSet(true, false)) {
-            try {
-                session.close(code.status(), reason);
-            } catch (RuntimeException e) {
-                try {
-                    session.terminate(); // the socket is already gone: Helidon's terminate writes a close frame too
-                } catch (RuntimeException alreadyGone) {
-                    // nothing left to close
-                }
-            }
+    /** Queues a WebSocket ping (liveness). */
+    public void ping() {
+        if (isOpen()) {
+            outbound.offer(new Outbound.Ping());
         }
     }
 
-    /** Marks it closed after the peer closed it. */
-    public void closed() {
-        open.set(false);
+    /** Queues the pong a client's ping asks for (RFC 6455 §5.5.2), with its payload. */
+    public void pong(BufferData payload) {
+        if (isOpen()) {
+            var bytes = new byte[payload.available()];
+            payload.read(bytes);
+            outbound.offer(new Outbound.Pong(bytes));
+        }
+    }
+
+    /** How long its writer has been blocked in one write; zero when it is not writing. */
+    public long stalledNanos(long now) {
+        return outbound.stalledNanos(now);
+    }
+
+    /** Bytes queued for it and not yet written. */
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    /**
+     * Closes with a code of the catalog, after what is already queued; the socket is cut if the close handshake
+     * has not ended it within the grace. Idempotent: only the first close (or end) counts.
+     *
+     * @param cause why, for logs and metrics ({@code management_delete}, {@code unresponsive}, …)
+     */
+    public void close(CloseCode code, String cause) {
+        if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+            outbound.offer(new Outbound.Close(code.status(), cause));
+            outbound.close();
+            var unused =
+                    terms.timer().schedule(this::terminate, terms.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+            end(code.status(), cause);
+        }
+    }
+
+    /** Closes at once, dropping what is queued and cutting the socket: for a client that cannot keep up. */
+    public void abort(CloseCode code, String cause) {
+        if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+            outbound.discard();
+            terminate();
+            end(code.status(), cause);
+        }
+    }
+
+    /** The peer closed, or its socket failed: what is queued is dropped. */
+    public void peerClosed(int status) {
+        state.set(State.CLOSED);
+        outbound.discard();
+        end(status, "peer");
+    }
+
+    private void end(int status, String cause) {
+        if (ended.compareAndSet(false, true)) {
+            terms.ending().ended(this, status, cause);
+        }
+    }
+
+    /** Cuts the socket: Helidon's connection ends its read loop, interrupting it (which closes a blocked socket). */
+    private void terminate() {
+        state.set(State.CLOSED);
+        outbound.discard();
+        if (session instanceof ServerConnection connection) {
+            connection.close(true);
+        }
+    }
+
+    private void write(Outbound.Item item) {
+        switch (item) {
+            case Outbound.Text text -> session.send(text.frame().text(), true);
+            case Outbound.Ping ping -> session.ping(BufferData.empty());
+            case Outbound.Pong pong -> session.pong(BufferData.create(pong.payload()));
+            case Outbound.Close close -> session.close(close.status(), close.reason());
+        }
+    }
+
+    private void writeFailed() {
+        state.set(State.CLOSED);
+        end(ABNORMAL, "write_failed");
     }
 }

@@ -2,7 +2,8 @@ package dev.switchboard.app.hub;
 
 /**
  * A token bucket per connection: {@code perSecond} frames a second, bursts up to {@code burst}. Counts the frames
- * refused in a row, so that sustained abuse can be told from a burst. Thread-safe.
+ * refused in a row — over the rate, too large, binary — so that sustained abuse can be told from a burst; a frame
+ * handled starts the count again. Thread-safe.
  */
 public final class RateLimit {
     private final double perSecond;
@@ -18,21 +19,30 @@ public final class RateLimit {
         this.last = System.nanoTime();
     }
 
-    /** Takes one token if there is one. */
+    /** Takes one token if there is one; a frame without one is refused and counted. */
     public synchronized boolean tryAcquire() {
         var now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
         last = now;
         if (tokens >= 1) {
             tokens -= 1;
-            refusedInARow = 0;
             return true;
         }
         refusedInARow++;
         return false;
     }
 
-    /** Frames refused since the last one taken. */
+    /** A frame refused for another reason (too large, binary): counted like one over the rate. */
+    public synchronized void refused() {
+        refusedInARow++;
+    }
+
+    /** A frame handled: the refusals in a row start again from zero. */
+    public synchronized void accepted() {
+        refusedInARow = 0;
+    }
+
+    /** Frames refused since the last one handled. */
     public synchronized int refusedInARow() {
         return refusedInARow;
     }

@@ -47,6 +47,16 @@ public final class GatewayMetrics {
         counter("switchboard_output_failures", "output", output).increment(count);
     }
 
+    /** A connection ended, by cause ({@code peer}, {@code management_delete}, {@code queue_full}, …). */
+    public void closed(String cause) {
+        counter("switchboard_closes", "cause", cause).increment();
+    }
+
+    /** A connection closed because it could not keep up ({@code queue_full} or {@code stalled}). */
+    public void slowConsumerClosed(String reason) {
+        counter("switchboard_slow_consumer_closes", "reason", reason).increment();
+    }
+
     public void handshakeRefused(String reason) {
         counter("switchboard_handshake_refusals", "reason", reason).increment();
     }

@@ -3,7 +3,9 @@ package dev.switchboard.app.management;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.topics.TopicRelay;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -28,19 +30,19 @@ public final class ManagementApi {
     private final LocalConnections hub;
     private final Supplier<TopicRelay> topics;
     private final GatewayMetrics metrics;
-    private final int maxFrameBytes;
+    private final FrameLimit frameLimit;
     private final ObjectMapper json;
 
     public ManagementApi(
             LocalConnections hub,
             Supplier<TopicRelay> topics,
             GatewayMetrics metrics,
-            int maxFrameBytes,
+            FrameLimit frameLimit,
             ObjectMapper json) {
         this.hub = hub;
         this.topics = topics;
         this.metrics = metrics;
-        this.maxFrameBytes = maxFrameBytes;
+        this.frameLimit = frameLimit;
         this.json = json;
     }
 
@@ -53,7 +55,11 @@ public final class ManagementApi {
                         .send(metrics.scrape()));
     }
 
-    /** Delivers the body as one text frame. */
+    /**
+     * Queues the body as one text frame for the connection and answers at once: 200 when queued, 410 when the
+     * connection is not here (or closing), 429 {@code LimitExceededException} when its outbound queue is full — the
+     * connection is then closed as a slow consumer, and the SDK treats 429 as a throttle (it retries).
+     */
     private void post(ServerRequest request, ServerResponse response) {
         var connection = connection(request);
         if (connection.isEmpty()) {
@@ -61,28 +67,37 @@ public final class ManagementApi {
             return;
         }
         var body = request.content().as(byte[].class);
-        if (body.length > maxFrameBytes) {
-            error(
-                    response,
-                    Status.create(413),
-                    "PayloadTooLargeException",
-                    "the frame limit is " + maxFrameBytes + " bytes");
+        if (frameLimit.exceeds(body)) {
+            error(response, Status.create(413), "PayloadTooLargeException", frameLimit.message());
             return;
         }
-        if (connection.get().send(new String(body, StandardCharsets.UTF_8))) {
-            metrics.frameOut("management");
-            response.status(Status.OK_200).send();
-        } else {
-            gone(response);
+        var text = new String(body, StandardCharsets.UTF_8);
+        switch (connection.get().send(new OutFrame(text, body.length))) {
+            case QUEUED -> {
+                metrics.frameOut("management");
+                response.status(Status.OK_200).send();
+            }
+            case FULL ->
+                error(
+                        response,
+                        Status.TOO_MANY_REQUESTS_429,
+                        "LimitExceededException",
+                        "the connection's outbound queue is full; it is being closed as a slow consumer");
+            case CLOSED -> gone(response);
         }
     }
 
     /** A topic publish from another node of ours, for every subscriber on this one. */
     private void topicPublish(ServerRequest request, ServerResponse response) {
         var body = new String(request.content().as(byte[].class), StandardCharsets.UTF_8);
+        var relay = topics.get();
+        if (relay == null) {
+            error(response, Status.SERVICE_UNAVAILABLE_503, "ServiceUnavailableException", "the node is starting");
+            return;
+        }
         int delivered;
         try {
-            delivered = topics.get().deliverFromNode(body);
+            delivered = relay.deliverFromNode(body);
         } catch (IllegalArgumentException e) {
             response.status(Status.BAD_REQUEST_400).send(e.getMessage());
             return;
@@ -113,7 +128,7 @@ public final class ManagementApi {
             gone(response);
             return;
         }
-        connection.get().close(CloseCode.NORMAL, "closed by the Management API");
+        connection.get().close(CloseCode.NORMAL, "management_delete");
         response.status(Status.NO_CONTENT_204).send();
     }
 

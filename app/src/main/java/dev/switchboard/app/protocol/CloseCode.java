@@ -13,6 +13,11 @@ public enum CloseCode {
     POLICY_VIOLATION(1008, false),
     /** A frame beyond the server's hard frame limit. */
     MESSAGE_TOO_BIG(1009, false),
+    /**
+     * A slow consumer: its outbound queue passed {@code OUTBOUND_MAX_BYTES}, or its socket took nothing for {@code
+     * OUTBOUND_STALL}. What was queued for it is dropped. Reconnect, with a backoff, and catch up.
+     */
+    TRY_AGAIN_LATER(1013, true),
     /** The peer stopped answering pings. */
     PEER_UNRESPONSIVE(4000, true),
     /** A failure of ours. */

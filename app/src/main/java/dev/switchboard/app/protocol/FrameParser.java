@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 
 /**
@@ -13,19 +12,15 @@ import java.util.ArrayList;
  */
 public final class FrameParser {
     private final ObjectMapper json;
-    private final int maxFrameBytes;
     private final int maxTopicLength;
 
-    public FrameParser(ObjectMapper json, int maxFrameBytes, int maxTopicLength) {
+    /** Frames reach it within the size limit ({@link FrameLimit} is checked before, where frames arrive). */
+    public FrameParser(ObjectMapper json, int maxTopicLength) {
         this.json = json;
-        this.maxFrameBytes = maxFrameBytes;
         this.maxTopicLength = maxTopicLength;
     }
 
     public Frame parse(String text) {
-        if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
-            return new Frame.Invalid(ErrorCode.FRAME_TOO_LARGE, "frames are limited to " + maxFrameBytes + " bytes");
-        }
         JsonNode node;
         try {
             node = json.readTree(text);

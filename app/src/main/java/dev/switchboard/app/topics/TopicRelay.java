@@ -2,6 +2,8 @@ package dev.switchboard.app.topics;
 
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.hub.OutFrame;
+import dev.switchboard.app.hub.SendResult;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.TopicNode;
@@ -76,7 +78,7 @@ public final class TopicRelay {
             return;
         }
         var frame = text.apply(clients);
-        deliver(local, frame);
+        deliver(local, OutFrame.of(frame));
         for (var node : remote) {
             links.computeIfAbsent(
                             node.endpoint(),
@@ -94,7 +96,7 @@ public final class TopicRelay {
     public int deliverFromNode(String body) {
         var delivered = 0;
         for (var relayed : RelayBatch.decode(body)) {
-            delivered += deliver(hub.subscribersOf(relayed.topic()), relayed.frame());
+            delivered += deliver(hub.subscribersOf(relayed.topic()), OutFrame.of(relayed.frame()));
         }
         return delivered;
     }
@@ -111,13 +113,16 @@ public final class TopicRelay {
                 topic, nodeId, endpoint, hub.subscribersOf(topic).size());
     }
 
-    private int deliver(List<ClientConnection> subscribers, String frame) {
+    /** Queues the frame for each subscriber; none is waited for (a slow one is closed by its own queue). */
+    private int deliver(List<ClientConnection> subscribers, OutFrame frame) {
         var delivered = 0;
         for (var subscriber : subscribers) {
-            if (subscriber.send(frame)) {
-                metrics.frameOut("topic_publish");
+            if (subscriber.send(frame) == SendResult.QUEUED) {
                 delivered++;
             }
+        }
+        if (delivered > 0) {
+            metrics.framesOut("topic_publish", delivered);
         }
         return delivered;
     }

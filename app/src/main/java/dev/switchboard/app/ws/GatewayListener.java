@@ -2,7 +2,6 @@ package dev.switchboard.app.ws;
 
 import dev.switchboard.app.Gateway;
 import dev.switchboard.app.hub.ClientConnection;
-import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenExtractor;
@@ -38,6 +37,7 @@ public final class GatewayListener implements WsListener {
     private final StringBuilder partial = new StringBuilder();
     private boolean partialTooLarge;
 
+    /** @param gateway the node's gateway; null while the node starts, when every upgrade is refused (503) */
     public GatewayListener(Gateway gateway, TokenVerifier verifier, BooleanSupplier draining) {
         this.gateway = gateway;
         this.verifier = verifier;
@@ -46,6 +46,13 @@ public final class GatewayListener implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        if (gateway == null) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .message("this node is starting; connect again")
+                    .build();
+        }
         if (draining.getAsBoolean()) {
             gateway.metrics().handshakeRefused("draining");
             throw RequestException.builder()
@@ -77,31 +84,23 @@ public final class GatewayListener implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        try {
-            connection = gateway.open(session, principal, sourceIp(session), userAgent);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "connection could not be registered", e);
-            session.close(CloseCode.INTERNAL_ERROR.status(), "could not register the connection");
-        }
+        connection =
+                gateway.open(session, principal, sourceIp(session), userAgent).orElse(null);
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (connection == null) {
-            return;
+        if (connection == null || !connection.isOpen()) {
+            return; // from the moment a close is decided, nothing a client sends is handled
         }
         if (last && partial.isEmpty() && !partialTooLarge) {
-            if (text.length() > gateway.settings().maxFrameBytes()) {
-                gateway.onTooLarge(connection);
-            } else {
-                gateway.onText(connection, text);
-            }
+            gateway.onText(connection, text); // it checks the size
             return;
         }
         // A message in fragments: gather it, but never past the limit.
         if (!partialTooLarge) {
             partial.append(text);
-            partialTooLarge = partial.length() > gateway.settings().maxFrameBytes();
+            partialTooLarge = gateway.frameLimit().exceeds(partial);
             if (partialTooLarge) {
                 partial.setLength(0);
             }
@@ -119,7 +118,7 @@ public final class GatewayListener implements WsListener {
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
-        if (connection != null && last) {
+        if (connection != null && connection.isOpen() && last) {
             gateway.onBinary(connection);
         }
     }
@@ -131,10 +130,19 @@ public final class GatewayListener implements WsListener {
         }
     }
 
+    /** A client's ping is answered with a pong carrying its payload (RFC 6455 §5.5.2), through the outbound queue. */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.ponged(); // a pinging client is alive, too
+            connection.pong(buffer);
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         if (connection != null) {
-            gateway.closed(connection, status);
+            connection.peerClosed(status);
             connection = null;
         }
     }
@@ -143,7 +151,7 @@ public final class GatewayListener implements WsListener {
     public void onError(WsSession session, Throwable t) {
         LOG.log(Level.DEBUG, "connection error: " + t.getMessage());
         if (connection != null) {
-            gateway.closed(connection, CloseCode.INTERNAL_ERROR.status());
+            connection.peerClosed(ClientConnection.ABNORMAL);
             connection = null;
         }
     }
