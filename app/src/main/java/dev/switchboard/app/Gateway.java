@@ -15,8 +15,10 @@ import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.FrameParser;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.Principal;
+import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.Connection;
 import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.PresenceOwedException;
 import dev.switchboard.registry.RegistryException;
 import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
@@ -27,6 +29,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -53,7 +57,8 @@ public final class Gateway implements ClientConnection.Ending {
     private final Clock clock;
     private final FrameLimit frameLimit;
     private final AwsCalls aws = new AwsCalls(AWS_CALL_THREADS);
-    private final Deregistrations deregistrations;
+    private final RegistryWork work;
+    private final Announcer announcer;
     private final ClientConnection.Terms terms;
     private volatile boolean abandoned;
 
@@ -77,7 +82,8 @@ public final class Gateway implements ClientConnection.Ending {
         this.clock = clock;
         this.frameLimit = new FrameLimit(settings.maxFrameBytes());
         this.parser = new FrameParser(json, settings.maxTopicLength());
-        this.deregistrations = new Deregistrations(aws, timer);
+        this.work = new RegistryWork(aws, timer);
+        this.announcer = outputs.announcer();
         this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
 
@@ -98,9 +104,36 @@ public final class Gateway implements ClientConnection.Ending {
         return frameLimit;
     }
 
-    /** Waits until every ended connection is forgotten in the registry, up to {@code timeout}; whether all are. */
-    public boolean awaitDeregistrations(Duration timeout) {
-        return deregistrations.await(timeout);
+    /**
+     * Waits until every ended connection is forgotten in the registry and every owed presence announced, up to
+     * {@code timeout}; whether all is done.
+     */
+    public boolean awaitRegistryWork(Duration timeout) {
+        return work.await(timeout);
+    }
+
+    /** The presence announcer: what the registry calls to publish presence changes. */
+    public Announcer announcer() {
+        return announcer;
+    }
+
+    /**
+     * Registers every live connection of this node again, with its subscriptions and this node's topic counts: after
+     * the node lost its lease (it was swept, or its record vanished). Off the caller's thread, retried; the presence
+     * a sweep took away is set right (ONLINE announced again).
+     */
+    public void registerAgain() {
+        for (var connection : hub.all()) {
+            work.start("connection:" + connection.id(), "register again", () -> {
+                if (connection.isOpen()) {
+                    registry.register(connection.record(), announcer);
+                    registry.subscribe(connection.record(), connection.topicList());
+                }
+            });
+        }
+        for (var topic : hub.topics()) {
+            work.start("topic:" + topic, "topic count", () -> relay.countChanged(topic));
+        }
     }
 
     /** From now on ended connections are not forgotten in the registry: as a killed node, for tests. */
@@ -142,7 +175,15 @@ public final class Gateway implements ClientConnection.Ending {
                 terms);
         hub.add(connection);
         try {
-            aws.run(() -> registry.register(record).ifPresent(change -> outputs.presence(change, record.id())));
+            // In the connection's order of registry work: its deregistration, should it end at once, comes after.
+            join(work.runOnce("connection:" + record.id(), () -> registry.register(record, announcer)));
+        } catch (PresenceOwedException e) {
+            // Recorded; only its ONLINE could not be published: it stays owed, and is offered again until it is.
+            LOG.log(Level.WARNING, "presence owed userId={0}: {1}", record.userId(), e.getMessage());
+            work.start(
+                    "presence:" + record.userId(),
+                    "announce presence",
+                    () -> registry.announceOwed(record.userId(), announcer));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
             connection.abort(CloseCode.INTERNAL_ERROR, "registry_failure");
@@ -212,8 +253,8 @@ public final class Gateway implements ClientConnection.Ending {
         if (CloseCode.TRY_AGAIN_LATER.status() == status) {
             metrics.slowConsumerClosed(cause);
         }
-        deregistrations.start(connection.id(), () -> {
-            registry.deregister(connection.id()).ifPresent(change -> outputs.presence(change, connection.id()));
+        work.start("connection:" + connection.id(), "deregister", () -> {
+            registry.deregister(connection.id(), announcer);
             left.forEach(relay::countChanged);
         });
         LOG.log(
@@ -419,6 +460,15 @@ public final class Gateway implements ClientConnection.Ending {
     private void reply(ClientConnection connection, String kind, ObjectNode frame) {
         if (connection.send(frame.toString())) {
             metrics.frameOut(kind);
+        }
+    }
+
+    /** Waits for registry work; what it threw, unwrapped. */
+    private static void join(CompletableFuture<Void> future) {
+        try {
+            future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

@@ -77,7 +77,7 @@ public final class GatewayServer implements AutoCloseable {
         for (var connection : connections) {
             connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
         }
-        var forgotten = gateway.awaitDeregistrations(remaining(deadline));
+        var forgotten = gateway.awaitRegistryWork(remaining(deadline));
         if (forgotten) {
             try {
                 registry.forgetTopicsOf(gateway.settings().nodeId());

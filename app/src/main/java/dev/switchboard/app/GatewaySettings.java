@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  * @param outboundMaxBytes the bytes one connection may have queued and not yet written; past it, it is closed (1013)
  * @param outboundStall how long one write to a connection may block before it is closed (1013)
  * @param closeGrace how long a connection we closed may take to end the close handshake before its socket is cut
+ * @param relayMaxBytes the bytes of publishes queued for one other node; past it, publishes to it are dropped
  */
 public record GatewaySettings(
         String host,
@@ -71,7 +72,8 @@ public record GatewaySettings(
         boolean nio,
         int outboundMaxBytes,
         Duration outboundStall,
-        Duration closeGrace) {
+        Duration closeGrace,
+        long relayMaxBytes) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -139,7 +141,8 @@ public record GatewaySettings(
                         integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                         1 << 30),
                 positive(config, "outbound.stall"),
-                positive(config, "close.grace"));
+                positive(config, "close.grace"),
+                integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE));
     }
 
     private static Duration positive(Config config, String key) {
@@ -184,7 +187,8 @@ public record GatewaySettings(
                 nio,
                 outboundMaxBytes,
                 outboundStall,
-                closeGrace);
+                closeGrace,
+                relayMaxBytes);
     }
 
     private static AuthSettings auth(Config config) {

@@ -123,17 +123,22 @@ public final class Main {
                 effective.nodeId(),
                 effective.managementUrl().toString(),
                 effective.topicsCache(),
+                effective.relayMaxBytes(),
+                // HTTP/1.1: no h2c upgrade dance, one kept-alive connection per node.
                 HttpClient.newBuilder()
-                        .version(
-                                HttpClient.Version.HTTP_1_1) // no h2c upgrade dance: one kept-alive connection per node
+                        .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(2))
                         .build());
         var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, relay, clock, upkeep.timer());
         var lease = new NodeLease(
-                registry, effective.nodeId(), effective.managementUrl().toString());
-        lease.start(effective.heartbeatInterval());
+                registry,
+                effective.nodeId(),
+                effective.managementUrl().toString(),
+                effective.nodeLease().multipliedBy(3));
+        lease.start(effective.heartbeatInterval(), gateway.announcer());
+        lease.onRecovered(gateway::registerAgain);
         node.set(new Node(gateway, relay));
-        upkeep.start(effective, hub, registry, relay, outputs);
+        upkeep.start(effective, hub, registry, relay, gateway.announcer());
         LOG.log(
                 Level.INFO,
                 "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",

@@ -1,16 +1,21 @@
 package dev.switchboard.app;
 
+import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.Lease;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The node's lease in the registry, renewed every {@code NODE_HEARTBEAT} on a thread of its own that does nothing
  * else: no client, sweep or refresh can delay it past {@code NODE_LEASE}, so other nodes never take a live node for
- * dead. Each renewal is one DynamoDB write.
+ * dead. Each renewal is one conditional DynamoDB write. A renewal that finds the lease lost — a survivor swept this
+ * node while it was paused, or its record vanished — takes it back (after any sweep under way ends) and registers
+ * every live connection again, on another thread, while the node keeps serving.
  */
 final class NodeLease implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeLease.class.getName());
@@ -18,27 +23,64 @@ final class NodeLease implements AutoCloseable {
     private final ConnectionRegistry registry;
     private final String nodeId;
     private final String endpoint;
+    private final Duration patience;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-lease").daemon().factory());
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private volatile Lease lease;
+    private volatile Runnable onRecovered = () -> {};
 
-    NodeLease(ConnectionRegistry registry, String nodeId, String endpoint) {
+    /** @param patience how long to wait for a sweep of this node (its id) by someone else to end: a few leases */
+    NodeLease(ConnectionRegistry registry, String nodeId, String endpoint, Duration patience) {
         this.registry = registry;
         this.nodeId = nodeId;
         this.endpoint = endpoint;
+        this.patience = patience;
     }
 
-    /** Takes the lease now (the caller waits: a node serves nobody before it holds one), then renews it. */
-    void start(Duration every) {
-        registry.heartbeat(nodeId, endpoint);
+    /**
+     * Takes the lease now (the caller waits: a node serves nobody before it holds one; what an earlier run of the same
+     * id left is swept first, its presence announced), then renews it every {@code every}.
+     */
+    void start(Duration every, Announcer announcer) {
+        lease = registry.claimNode(nodeId, endpoint, patience, announcer);
         var unused =
                 thread.scheduleWithFixedDelay(this::renew, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** What to do once a lost lease is taken back: register the node's connections again. */
+    void onRecovered(Runnable action) {
+        this.onRecovered = action;
+    }
+
     private void renew() {
+        if (recovering.get()) {
+            return;
+        }
         try {
-            registry.heartbeat(nodeId, endpoint);
+            var renewed = registry.renewLease(lease, endpoint);
+            if (renewed.isPresent()) {
+                lease = renewed.get();
+                return;
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "lease not renewed nodeId={0}: {1}", nodeId, e.getMessage());
+            return;
+        }
+        recovering.set(true);
+        LOG.log(Level.WARNING, "lease lost nodeId={0}: taking it back and registering its connections again", nodeId);
+        Thread.ofVirtual().name("node-lease-recovery").start(this::recover);
+    }
+
+    private void recover() {
+        try {
+            lease = registry.reclaimNode(nodeId, endpoint, patience);
+            LOG.log(Level.INFO, "lease taken back nodeId={0}", nodeId);
+            onRecovered.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "lease not taken back nodeId={0}, trying again: {1}", nodeId, e.getMessage());
+        } finally {
+            recovering.set(false);
         }
     }
 

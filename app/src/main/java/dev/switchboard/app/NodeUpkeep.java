@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
 import dev.switchboard.app.hub.LocalConnections;
-import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.topics.TopicRelay;
+import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.ConnectionRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -19,13 +19,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The node's periodic work, on one timer thread that never waits on a client or on DynamoDB: liveness pings and
  * stalled writers (queued, non-blocking), and — each on a virtual thread of its own, one at a time — sweeps of dead
  * nodes, TTL refreshes and idle relay links. Each task starts one period after the node does. The same timer cuts
- * sockets after their close grace and retries failed deregistrations.
+ * sockets after their close grace and retries failed registry work.
  */
 final class NodeUpkeep implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeUpkeep.class.getName());
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-upkeep").daemon().factory());
+    private static final int SWEEP_PARALLELISM = 16;
+
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
 
     /** The timer, for the connections' close grace and the deregistration retries. */
@@ -39,7 +41,7 @@ final class NodeUpkeep implements AutoCloseable {
             LocalConnections hub,
             ConnectionRegistry registry,
             TopicRelay relay,
-            Outputs outputs) {
+            Announcer announcer) {
         var ping = settings.pingInterval();
         every(ping, "liveness", () -> {
             var unanswered = ping.multipliedBy(2).toNanos();
@@ -60,9 +62,12 @@ final class NodeUpkeep implements AutoCloseable {
                 }
             }
         });
-        // Dead nodes: whichever survivor sweeps first deregisters their connections and sends the OFFLINEs.
-        offloaded(settings.sweepInterval(), "sweep", () -> registry.sweepDeadNodes()
-                .forEach(change -> outputs.presence(change, "")));
+        // Dead nodes: whichever survivor claims one first deregisters its connections, 16 at a time, and announces
+        // the OFFLINEs (and whatever presence the dead node owed).
+        offloaded(
+                settings.sweepInterval(),
+                "sweep",
+                () -> registry.sweepDeadNodes(settings.nodeId(), SWEEP_PARALLELISM, announcer));
         var refresh = registry.settings().connectionTtl().dividedBy(2);
         offloaded(refresh, "ttl refresh", () -> {
             registry.refresh(hub.all().stream().map(c -> c.id()).toList());

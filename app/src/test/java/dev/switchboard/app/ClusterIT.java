@@ -50,6 +50,47 @@ class ClusterIT {
     }
 
     @Test
+    void aStuckNodeStallsNoOtherAndWhatIsQueuedForItIsBounded(Emulators emulators, TestNames names) throws Exception {
+        var settings = Map.of("TOPICS_RELAY_MAX_BYTES", "262144", "LIMITS_RATE", "100000", "LIMITS_BURST", "100000");
+        var a = node(emulators, names, settings);
+        var b = node(emulators, names, settings);
+        var room = names.unique("room");
+        // A node that accepts the relay's connection and then never reads or answers.
+        try (var stuck = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                var reader = b.connect(names.unique("reader"));
+                var publisher = a.connect(names.unique("publisher"))) {
+            var held = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
+            Thread.ofVirtual().start(() -> {
+                while (!stuck.isClosed()) {
+                    try {
+                        held.add(stuck.accept());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            a.registry.topicSubscribers(room, "stuck", "http://127.0.0.1:" + stuck.getLocalPort(), 5);
+            reader.send("{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}");
+            reader.pingForConnectionId();
+            var pad = "p".repeat(2000);
+
+            for (var i = 0; i < 200; i++) {
+                publisher.send(
+                        "{\"type\":\"publish\",\"topic\":\"" + room + "\",\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
+            }
+
+            for (var i = 0; i < 200; i++) {
+                assertThat(reader.next("publish").path("n").asInt()).isEqualTo(i);
+            }
+            assertThat(BackpressureIT.metrics(a))
+                    .containsPattern("switchboard_output_failures_total\\{output=\"node\",?} [1-9]");
+            for (var socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aTopicPublishCrossesNodesBothWaysWithEveryoneCountedInClients(Emulators emulators, TestNames names)
             throws Exception {
         var one = node(emulators, names);

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,19 +144,23 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /**
-     * The presence statuses of {@code users} from the messages topic, by user in version order, once {@code done}
-     * holds for them (another user's events are left on the queue for their own test).
+     * The presence statuses of {@code users} from the messages topic, by user in version order, one per version (an
+     * event is published at least once: a consumer deduplicates by version), once {@code done} holds for them
+     * (another user's events are left on the queue for their own test).
      */
     Map<String, List<String>> presence(Set<String> users, Predicate<Map<String, List<String>>> done) {
         var events = new HashMap<String, List<JsonNode>>();
         users.forEach(user -> events.put(user, new ArrayList<>()));
         var sqs = emulators.sqsClient();
         var statuses = (Supplier<Map<String, List<String>>>)
-                () -> events.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stream()
-                        .sorted(Comparator.comparingLong(
-                                event -> event.path("version").asLong()))
-                        .map(event -> event.path("status").asText())
-                        .toList()));
+                () -> events.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
+                    var byVersion = new java.util.TreeMap<Long, String>();
+                    e.getValue()
+                            .forEach(event -> byVersion.put(
+                                    event.path("version").asLong(),
+                                    event.path("status").asText()));
+                    return List.copyOf(byVersion.values());
+                }));
         Await.until(
                 "presence events of " + users,
                 Duration.ofSeconds(30),

@@ -49,6 +49,10 @@ class GatewaySettingsTest {
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.origins()).isEmpty();
         assertThat(settings.nio()).isFalse();
+        assertThat(settings.outboundMaxBytes()).isEqualTo(1_048_576);
+        assertThat(settings.outboundStall()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.closeGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.relayMaxBytes()).isEqualTo(67_108_864);
     }
 
     @Test
@@ -70,7 +74,11 @@ class GatewaySettingsTest {
                 Map.entry("SHUTDOWN_DELAY", "PT5S"),
                 Map.entry("SHUTDOWN_DEADLINE", "PT40S"),
                 Map.entry("WS_ORIGINS", "https://app.example.com, http://localhost:5173"),
-                Map.entry("SERVER_NIO", "true"))));
+                Map.entry("SERVER_NIO", "true"),
+                Map.entry("OUTBOUND_MAX_BYTES", "2097152"),
+                Map.entry("OUTBOUND_STALL", "PT3S"),
+                Map.entry("CLOSE_GRACE", "PT1S"),
+                Map.entry("TOPICS_RELAY_MAX_BYTES", "1048576"))));
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
@@ -88,6 +96,10 @@ class GatewaySettingsTest {
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(40));
         assertThat(settings.origins()).containsExactly("https://app.example.com", "http://localhost:5173");
         assertThat(settings.nio()).isTrue();
+        assertThat(settings.outboundMaxBytes()).isEqualTo(2_097_152);
+        assertThat(settings.outboundStall()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.closeGrace()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.relayMaxBytes()).isEqualTo(1_048_576);
     }
 
     @Test
@@ -111,5 +123,12 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
                         Map.of("AUTH_JWKS_URI", "https://x/jwks", "WS_ORIGINS", "https://app.example.com/page"))))
                 .hasMessageContaining("ws.origins");
+        assertThatThrownBy(() -> GatewaySettings.from(
+                        GatewayFixture.config(Map.of("AUTH_JWKS_URI", "https://x/jwks", "OUTBOUND_MAX_BYTES", "1024"))))
+                .as("below the frame limit")
+                .hasMessageContaining("outbound.max.bytes");
+        assertThatThrownBy(() -> GatewaySettings.from(
+                        GatewayFixture.config(Map.of("AUTH_JWKS_URI", "https://x/jwks", "OUTBOUND_STALL", "PT0S"))))
+                .hasMessageContaining("outbound.stall");
     }
 }

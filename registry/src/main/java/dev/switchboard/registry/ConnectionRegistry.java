@@ -1,9 +1,10 @@
 package dev.switchboard.registry;
 
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class ConnectionRegistry {
     private final CapacityMeter meter = new CapacityMeter();
     private final Batches batches;
     private final PresenceLedger presence;
+    private final Leases leases;
+    private final NodeSweeps sweeps;
 
     public ConnectionRegistry(DynamoDbClient dynamoDb, RegistrySettings settings, Clock clock) {
         this.dynamoDb = dynamoDb;
@@ -42,6 +45,8 @@ public final class ConnectionRegistry {
         this.items = new Items(settings.prefix());
         this.batches = new Batches(dynamoDb, settings.table(), meter);
         this.presence = new PresenceLedger(dynamoDb, settings, items, meter, clock);
+        this.leases = new Leases(dynamoDb, settings, items, meter, clock);
+        this.sweeps = new NodeSweeps(leases, this, settings, clock);
     }
 
     public RegistrySettings settings() {
@@ -55,11 +60,61 @@ public final class ConnectionRegistry {
 
     /**
      * Records a new connection: one BatchWriteItem (the connection's record under its node, and its user entry),
-     * then one conditional UpdateItem on the user's presence. Idempotent.
+     * then the user's presence (one conditional UpdateItem, sometimes more when its connections race). Idempotent.
+     * A change it makes is left owed (see {@link #register(Connection, Announcer)}).
      *
      * @return ONLINE when this is the user's first live connection anywhere
      */
     public Optional<PresenceChange> register(Connection connection) {
+        return last(join(connection));
+    }
+
+    /**
+     * Records a new connection as {@link #register(Connection)} does, then announces what the user's presence owes
+     * (the ONLINE it made, and any earlier change nobody announced) and records it announced (one UpdateItem).
+     *
+     * @throws PresenceOwedException when the connection is recorded but the announcer failed: it stays owed
+     */
+    public void register(Connection connection, Announcer announcer) {
+        settle(connection.userId(), join(connection), announcer);
+    }
+
+    /**
+     * Removes every item of a connection: one Query on the index (all its items are under its sort key), the user's
+     * presence (one conditional UpdateItem, sometimes more), then BatchWriteItem deletes (retrying unprocessed
+     * items). Presence goes first, so a crash half-way leaves items a sweep will find again, never a ghost ONLINE.
+     * Idempotent. A change it makes is left owed (see {@link #deregister(String, Announcer)}).
+     *
+     * @return OFFLINE when this was the user's last live connection anywhere
+     */
+    public Optional<PresenceChange> deregister(String connectionId) {
+        var removed = new ArrayList<PresenceChange>();
+        leave(connectionId, (user, outcome) -> outcome.transition().ifPresent(t -> removed.addAll(t.owed())));
+        return removed.isEmpty() ? Optional.empty() : Optional.of(removed.getLast());
+    }
+
+    /**
+     * Removes a connection as {@link #deregister(String)} does, announcing what the user's presence owes before its
+     * items are deleted: when the announcer fails, they stay, and a retry (or a sweep) does it all again.
+     *
+     * @throws PresenceOwedException when the announcer failed
+     */
+    public void deregister(String connectionId, Announcer announcer) {
+        leave(connectionId, (user, outcome) -> settle(user, outcome, announcer));
+    }
+
+    /**
+     * Announces whatever the user's presence owes — changes a node made and could not publish, or made and died
+     * before publishing — in version order, and records them announced. One GetItem, and one UpdateItem if any was
+     * owed.
+     *
+     * @throws PresenceOwedException when the announcer failed
+     */
+    public void announceOwed(String userId, Announcer announcer) {
+        announce(userId, presence.owed(userId), announcer);
+    }
+
+    private PresenceLedger.Outcome join(Connection connection) {
         meter.call("write:register");
         var ttl = ttl();
         batches.write(
@@ -70,15 +125,12 @@ public final class ConnectionRegistry {
         return presence.join(connection.userId(), connection.id());
     }
 
-    /**
-     * Removes every item of a connection: one Query on the index (all its items are under its sort key), one
-     * conditional UpdateItem on the user's presence, then BatchWriteItem deletes (retrying unprocessed items).
-     * Presence goes first, so a crash half-way leaves items a sweep will find again, never a ghost ONLINE.
-     * Idempotent.
-     *
-     * @return OFFLINE when this was the user's last live connection anywhere
-     */
-    public Optional<PresenceChange> deregister(String connectionId) {
+    /** What to do with the user's presence once the connection left it, before its items are deleted. */
+    interface Left {
+        void then(String userId, PresenceLedger.Outcome outcome);
+    }
+
+    void leave(String connectionId, Left left) {
         meter.call("write:deregister");
         var all = new ArrayList<Map<String, AttributeValue>>();
         query("write:deregister", indexQuery(connectionId).build(), all::add);
@@ -86,7 +138,7 @@ public final class ConnectionRegistry {
                 .filter(item -> item.containsKey(Items.USER))
                 .map(item -> item.get(Items.USER).s())
                 .findFirst();
-        var change = userId.flatMap(user -> presence.leave(user, connectionId));
+        userId.ifPresent(user -> left.then(user, presence.leave(user, connectionId)));
         batches.write(
                 "write:deregister",
                 all.stream()
@@ -98,7 +150,52 @@ public final class ConnectionRegistry {
                                         .build())
                                 .build())
                         .toList());
-        return change;
+    }
+
+    /**
+     * Deregisters a connection of a dead node, announcing whatever its user's presence owes — also when this leave
+     * changes nothing, since the dead node may have died owing (a change made and not published).
+     */
+    void sweepConnection(String connectionId, Announcer announcer) {
+        leave(
+                connectionId,
+                (user, outcome) -> announce(
+                        user,
+                        outcome.transition()
+                                .map(PresenceLedger.Transition::owed)
+                                .orElseGet(() -> presence.owed(user)),
+                        announcer));
+    }
+
+    /**
+     * Announces what a join or leave leaves owed: the owed versions of its transition; after a repeat (a retry of
+     * a register or deregister whose announcement failed), whatever the user's presence still owes; else nothing.
+     */
+    private void settle(String userId, PresenceLedger.Outcome outcome, Announcer announcer) {
+        if (outcome.transition().isPresent()) {
+            announce(userId, outcome.transition().get().owed(), announcer);
+        } else if (outcome.repeat()) {
+            announceOwed(userId, announcer);
+        }
+    }
+
+    private void announce(String userId, List<PresenceChange> owed, Announcer announcer) {
+        if (owed.isEmpty()) {
+            return;
+        }
+        try {
+            owed.forEach(announcer::announce);
+        } catch (RuntimeException e) {
+            throw new PresenceOwedException(userId, e);
+        }
+        presence.announced(userId, owed.getLast().version());
+    }
+
+    private static Optional<PresenceChange> last(PresenceLedger.Outcome outcome) {
+        return outcome.transition()
+                .map(PresenceLedger.Transition::owed)
+                .filter(owed -> !owed.isEmpty())
+                .map(List::getLast);
     }
 
     /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
@@ -246,8 +343,8 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Renews a node's lease: one PutItem of its record. The record outlives the lease by the connection TTL, so
-     * the surviving nodes still find a dead node, and its connections, after the lease has run out.
+     * Writes a node's record unconditionally, lease and all: one PutItem. For tests and stand-in nodes; a gateway
+     * node takes its lease with {@link #claimNode} and renews it with {@link #renewLease}, which fence.
      */
     public Node heartbeat(String nodeId, String endpoint) {
         meter.call("write:heartbeat");
@@ -256,6 +353,7 @@ public final class ConnectionRegistry {
         var item = Items.key(items.nodesPartition(), items.nodeKey(nodeId));
         item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
         item.put(Items.LEASE, Items.number(lease.toEpochMilli()));
+        item.put(Items.EPOCH, AttributeValue.fromS(Leases.newEpoch()));
         item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
         call(
                 "write:heartbeat",
@@ -268,36 +366,83 @@ public final class ConnectionRegistry {
         return new Node(nodeId, endpoint, lease);
     }
 
+    /**
+     * Takes the lease of a node that is starting: a record of its own, with a new epoch. A record left by an
+     * earlier run under the same id (a node restarted with a fixed {@code NODE_ID}) is swept first, under a claim
+     * like any dead node's (its presence changes announced), so no ghost of that run remains; while someone else
+     * sweeps it, this waits.
+     *
+     * @throws RegistryException when a live node holds the id (two nodes cannot share one), or after {@code
+     *     patience} of waiting
+     */
+    public Lease claimNode(String nodeId, String endpoint, Duration patience, Announcer announcer) {
+        return sweeps.claim(nodeId, endpoint, patience, announcer);
+    }
+
+    /**
+     * Renews a lease: one conditional UpdateItem. Empty when the lease is lost — the record is gone, or belongs to
+     * another run, or a survivor has taken its sweep — and the node must {@link #reclaimNode} it.
+     */
+    public Optional<Lease> renewLease(Lease lease, String endpoint) {
+        meter.call("write:heartbeat");
+        return leases.renew(lease, endpoint);
+    }
+
+    /**
+     * Takes the lease again after it was lost, for a node that is alive and still holds its connections: waits
+     * while a survivor sweeps it (its sweep ends with the record deleted, or goes stale), then writes a fresh record
+     * with a new epoch. Sweeps nothing: the caller then registers its live connections again.
+     *
+     * @throws RegistryException after {@code patience} of waiting
+     */
+    public Lease reclaimNode(String nodeId, String endpoint, Duration patience) {
+        return sweeps.reclaim(nodeId, endpoint, patience);
+    }
+
     /** Nodes whose lease runs: one Query on the nodes partition. */
     public List<Node> liveNodes() {
         var now = clock.instant();
-        return nodes().stream().filter(n -> n.aliveAt(now)).toList();
+        return leases.records().stream()
+                .filter(n -> n.aliveAt(now))
+                .map(Leases.NodeRecord::node)
+                .toList();
     }
 
     /** Nodes whose lease ran out, whose connections are to be cleaned up: one Query on the nodes partition. */
     public List<Node> deadNodes() {
         var now = clock.instant();
-        return nodes().stream().filter(n -> !n.aliveAt(now)).toList();
+        return leases.records().stream()
+                .filter(n -> !n.aliveAt(now))
+                .map(Leases.NodeRecord::node)
+                .toList();
     }
 
     /**
-     * Cleans up after every node whose lease ran out: deregisters each of its connections (see {@link
-     * #deregister}) and forgets the node. Any number of surviving nodes may sweep at once: presence changes are
-     * conditional, so each user's OFFLINE is reported by exactly one of them. Calls: one Query on the nodes
-     * partition, one Query per dead node, then per connection what {@link #deregister} costs.
-     *
-     * @return the presence changes the sweep caused, for the caller to publish
+     * As {@link #sweepDeadNodes(String, int, Announcer)}, for one anonymous sweeper deregistering one connection at a
+     * time; returns the presence changes it announced.
      */
     public List<PresenceChange> sweepDeadNodes() {
-        var changes = new ArrayList<PresenceChange>();
-        for (var node : deadNodes()) {
-            for (var target : connectionsOfNode(node.id())) {
-                deregister(target.connectionId()).ifPresent(changes::add);
-            }
-            forgetTopicsOf(node.id());
-            forgetNode(node.id());
-        }
-        return changes;
+        var announced = Collections.synchronizedList(new ArrayList<PresenceChange>());
+        sweepDeadNodes(Leases.newEpoch(), 1, announced::add);
+        return List.copyOf(announced);
+    }
+
+    /**
+     * Cleans up after every node whose lease ran out. Each is first claimed, on condition that its lease is still
+     * the one read and nobody else is sweeping it: a node that renewed in between is never swept, and any number of
+     * survivors may sweep at once without doing it twice. Then its connections are deregistered (see {@link
+     * #deregister}), {@code parallelism} at a time, its topic entries removed, and its record deleted. Calls: one
+     * Query on the nodes partition; per dead node one UpdateItem (the claim), one Query for its connections, what
+     * {@link #deregister} costs per connection, {@link #forgetTopicsOf}, and one DeleteItem.
+     *
+     * Every presence change owed for a user of a swept connection is announced, the sweep's own OFFLINEs and any
+     * the dead node owed. A connection whose announcement fails stays, and the next sweep (this node's or another's,
+     * once the claim goes stale) finishes it.
+     *
+     * @param sweeper who sweeps (a node id), written in the claim
+     */
+    public void sweepDeadNodes(String sweeper, int parallelism, Announcer announcer) {
+        sweeps.sweepDead(sweeper, parallelism, announcer);
     }
 
     /**
@@ -351,19 +496,6 @@ public final class ConnectionRegistry {
             });
         }
         batches.write("write:refresh", puts);
-    }
-
-    private List<Node> nodes() {
-        var nodes = new ArrayList<Node>();
-        query(
-                "read:nodes",
-                partitionQuery(items.nodesPartition()).build(),
-                item -> nodes.add(new Node(
-                        item.get(Items.SK).s().substring(items.nodePrefix().length()),
-                        item.get(Items.ENDPOINT).s(),
-                        Instant.ofEpochMilli(
-                                Long.parseLong(item.get(Items.LEASE).n())))));
-        return nodes;
     }
 
     private List<Target> targets(String operation, QueryRequest.Builder request) {

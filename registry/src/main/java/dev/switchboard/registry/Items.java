@@ -21,7 +21,11 @@ final class Items {
     static final String CLAIMS = "claims";
     static final String CONNECTIONS = "conns";
     static final String VERSION = "version";
+    static final String ANNOUNCED = "announced";
     static final String LEASE = "lease";
+    static final String EPOCH = "epoch";
+    static final String SWEEPER = "sweeper";
+    static final String SWEPT_AT = "sweptAt";
     static final String COUNT = "count";
 
     private final RegistrySettings.KeyPrefixes prefix;

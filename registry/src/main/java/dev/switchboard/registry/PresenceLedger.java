@@ -1,6 +1,7 @@
 package dev.switchboard.registry;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,14 +11,40 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Presence: one item per user holding the set of that user's live connection ids and a version. Adding and removing
- * an id are single conditional UpdateItems, atomic in DynamoDB, so when connects and disconnects of one user race on
- * different nodes exactly one of them sees the set go from empty to one (ONLINE) or from one to empty (OFFLINE), and
- * the version orders them.
+ * Presence: one item per user holding the set of that user's live connection ids, a {@code version} that counts the
+ * user's transitions (odd: ONLINE, even: OFFLINE — the first connection makes it 1), and {@code announced}, the last
+ * version published. Each join or leave is one conditional UpdateItem, atomic in DynamoDB, whose condition says
+ * whether it is a transition (the set was empty, or this is its last id), so racing connects and disconnects on
+ * different nodes make exactly one transition each way. Every version between {@code announced} and {@code version}
+ * is owed, and its status follows from its parity: whoever finds it owed — the node that made it, a retry, a sweeper
+ * after that node died — can announce it, so no presence event is lost (docs/registry.md, "Presence").
  */
 final class PresenceLedger {
+    /** A transition: the user's new version, and the last one announced before it. */
+    record Transition(String userId, long version, long announced) {
+        List<PresenceChange> owed() {
+            return PresenceLedger.owed(userId, announced, version);
+        }
+    }
+
+    /**
+     * What a join or leave did: a transition, or none — and then whether it was a repeat (the id already there, or
+     * already gone), as a retry's is, which may follow a change that was made and never announced.
+     */
+    record Outcome(Optional<Transition> transition, boolean repeat) {
+        static final Outcome CHANGED_NOTHING = new Outcome(Optional.empty(), false);
+        static final Outcome REPEAT = new Outcome(Optional.empty(), true);
+
+        static Outcome of(Transition transition) {
+            return new Outcome(Optional.of(transition), false);
+        }
+    }
+
+    private static final int ATTEMPTS = 8;
+
     private final DynamoDbClient dynamoDb;
     private final RegistrySettings settings;
     private final Items items;
@@ -32,102 +59,197 @@ final class PresenceLedger {
         this.clock = clock;
     }
 
-    /** UpdateItem: ADD the id to the user's set unless there; ONLINE when the set was empty (or expired). */
-    Optional<PresenceChange> join(String userId, String connectionId) {
-        var now = clock.instant().getEpochSecond();
-        try {
-            var result = dynamoDb.updateItem(b -> b.tableName(settings.table())
-                    .key(items.presenceKey(userId))
-                    .updateExpression("ADD #conns :ids, #version :one SET #ttl = :ttl")
-                    .conditionExpression("attribute_not_exists(#conns) OR NOT contains(#conns, :id)")
-                    .expressionAttributeNames(names())
-                    .expressionAttributeValues(Map.of(
-                            ":ids", AttributeValue.fromSs(List.of(connectionId)),
-                            ":id", AttributeValue.fromS(connectionId),
-                            ":one", Items.number(1),
-                            ":ttl", Items.number(now + settings.connectionTtl().toSeconds())))
-                    .returnValues(ReturnValue.ALL_OLD)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            meter.write("write:presence", result.consumedCapacity());
-            var old = result.attributes();
-            var version = version(old) + 1;
-            if (old == null || old.isEmpty() || !old.containsKey(Items.CONNECTIONS)) {
-                return Optional.of(new PresenceChange(userId, PresenceChange.Status.ONLINE, version));
+    /**
+     * Adds the id to the user's set. A transition to ONLINE when the set was empty (version + 1), or had outlived
+     * its TTL (its ids stale: version + 2, an OFFLINE and this ONLINE); nothing when the user was online already or
+     * the id is there (register is idempotent).
+     */
+    Outcome join(String userId, String connectionId) {
+        for (var attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var now = clock.instant().getEpochSecond();
+            var ttl = Items.number(now + settings.connectionTtl().toSeconds());
+            var ids = AttributeValue.fromSs(List.of(connectionId));
+            var first = update(
+                    "SET #conns = :ids, #ttl = :ttl ADD #version :one",
+                    "attribute_not_exists(#conns)",
+                    userId,
+                    Map.of(":ids", ids, ":ttl", ttl, ":one", Items.number(1)));
+            if (first.isPresent()) {
+                return Outcome.of(transition(userId, first.get()));
             }
-            if (!Items.isLive(old, now)) {
-                // The set outlived its TTL (DynamoDB deletes late): its ids are stale. Start afresh from this one.
-                reset(userId, connectionId, version);
-                return Optional.of(new PresenceChange(userId, PresenceChange.Status.ONLINE, version));
+            var stale = update(
+                    "SET #conns = :ids, #ttl = :ttl ADD #version :two",
+                    "attribute_exists(#conns) AND #ttl < :now",
+                    userId,
+                    Map.of(":ids", ids, ":ttl", ttl, ":two", Items.number(2), ":now", Items.number(now)));
+            if (stale.isPresent()) {
+                return Outcome.of(transition(userId, stale.get()));
             }
-            return Optional.empty();
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty(); // already joined: register is idempotent
-        } catch (SdkException e) {
-            throw new RegistryException("presence: adding connection " + connectionId + " of user " + userId, e);
+            var more = update(
+                    "ADD #conns :ids SET #ttl = :ttl",
+                    "attribute_exists(#conns) AND #ttl >= :now AND NOT contains(#conns, :id)",
+                    userId,
+                    Map.of(
+                            ":ids",
+                            ids,
+                            ":ttl",
+                            ttl,
+                            ":now",
+                            Items.number(now),
+                            ":id",
+                            AttributeValue.fromS(connectionId)));
+            if (more.isPresent()) {
+                return Outcome.CHANGED_NOTHING;
+            }
+            if (contains(userId, connectionId)) {
+                return Outcome.REPEAT;
+            }
+            // The set changed between the attempts (another connect or disconnect of the user): look again.
         }
+        throw new RegistryException("presence: adding connection " + connectionId + " of user " + userId
+                + " kept racing other changes of that user for " + ATTEMPTS + " attempts");
     }
 
-    /** UpdateItem: DELETE the id from the user's set if there; OFFLINE when it was the last one. */
-    Optional<PresenceChange> leave(String userId, String connectionId) {
+    /**
+     * Removes the id from the user's set: a transition to OFFLINE when it was the last one (version + 1); nothing
+     * when others remain or it is not there (deregister is idempotent).
+     */
+    Outcome leave(String userId, String connectionId) {
+        var id = AttributeValue.fromS(connectionId);
+        for (var attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var last = update(
+                    "REMOVE #conns ADD #version :one",
+                    "contains(#conns, :id) AND size(#conns) = :one",
+                    userId,
+                    Map.of(":id", id, ":one", Items.number(1)));
+            if (last.isPresent()) {
+                return Outcome.of(transition(userId, last.get()));
+            }
+            var others = update(
+                    "DELETE #conns :ids",
+                    "contains(#conns, :id) AND size(#conns) > :one",
+                    userId,
+                    Map.of(":id", id, ":ids", AttributeValue.fromSs(List.of(connectionId)), ":one", Items.number(1)));
+            if (others.isPresent()) {
+                return Outcome.CHANGED_NOTHING;
+            }
+            if (!contains(userId, connectionId)) {
+                return Outcome.REPEAT;
+            }
+        }
+        throw new RegistryException("presence: removing connection " + connectionId + " of user " + userId
+                + " kept racing other changes of that user for " + ATTEMPTS + " attempts");
+    }
+
+    /** What is owed for the user: every version after the last announced one. One strongly consistent GetItem. */
+    List<PresenceChange> owed(String userId) {
+        var item = item(userId);
+        return owed(userId, number(item, Items.ANNOUNCED), number(item, Items.VERSION));
+    }
+
+    /** Records that everything up to {@code version} is announced: one UpdateItem, never moving it back. */
+    void announced(String userId, long version) {
         try {
             var result = dynamoDb.updateItem(b -> b.tableName(settings.table())
                     .key(items.presenceKey(userId))
-                    .updateExpression("DELETE #conns :ids ADD #version :one")
-                    .conditionExpression("contains(#conns, :id)")
-                    .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS, "#version", Items.VERSION))
-                    .expressionAttributeValues(Map.of(
-                            ":ids", AttributeValue.fromSs(List.of(connectionId)),
-                            ":id", AttributeValue.fromS(connectionId),
-                            ":one", Items.number(1)))
-                    .returnValues(ReturnValue.ALL_OLD)
+                    .updateExpression("SET #announced = :version")
+                    .conditionExpression("attribute_not_exists(#announced) OR #announced < :version")
+                    .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED))
+                    .expressionAttributeValues(Map.of(":version", Items.number(version)))
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             meter.write("write:presence", result.consumedCapacity());
-            var old = result.attributes();
-            if (old.get(Items.CONNECTIONS).ss().size() == 1) {
-                return Optional.of(new PresenceChange(userId, PresenceChange.Status.OFFLINE, version(old) + 1));
-            }
-            return Optional.empty();
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty(); // not (or no longer) there: deregister is idempotent
+            // someone announced as far or further: nothing to record
         } catch (SdkException e) {
-            throw new RegistryException("presence: removing connection " + connectionId + " of user " + userId, e);
+            throw new RegistryException(
+                    "presence: recording version " + version + " of user " + userId + " announced", e);
         }
     }
 
     /** GetItem (strongly consistent): the user's live connection count, 0 when absent or expired. */
     int connectionCount(String userId) {
-        var result = dynamoDb.getItem(b -> b.tableName(settings.table())
-                .key(items.presenceKey(userId))
-                .consistentRead(true)
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-        meter.read("read:presence", result.consumedCapacity());
-        var item = result.item();
-        if (item == null
-                || !item.containsKey(Items.CONNECTIONS)
+        var item = item(userId);
+        if (!item.containsKey(Items.CONNECTIONS)
                 || !Items.isLive(item, clock.instant().getEpochSecond())) {
             return 0;
         }
         return item.get(Items.CONNECTIONS).ss().size();
     }
 
-    private void reset(String userId, String connectionId, long version) {
-        dynamoDb.updateItem(b -> b.tableName(settings.table())
+    static List<PresenceChange> owed(String userId, long announced, long version) {
+        var owed = new ArrayList<PresenceChange>();
+        for (var v = announced + 1; v <= version; v++) {
+            owed.add(new PresenceChange(
+                    userId, v % 2 == 1 ? PresenceChange.Status.ONLINE : PresenceChange.Status.OFFLINE, v));
+        }
+        return owed;
+    }
+
+    private static Transition transition(String userId, Map<String, AttributeValue> item) {
+        return new Transition(userId, number(item, Items.VERSION), number(item, Items.ANNOUNCED));
+    }
+
+    /** One conditional UpdateItem; the item after it when its condition held, else empty. */
+    private Optional<Map<String, AttributeValue>> update(
+            String expression, String condition, String userId, Map<String, AttributeValue> values) {
+        var request = UpdateItemRequest.builder()
+                .tableName(settings.table())
                 .key(items.presenceKey(userId))
-                .updateExpression("SET #conns = :ids")
-                .conditionExpression("#version = :version")
-                .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS, "#version", Items.VERSION))
-                .expressionAttributeValues(Map.of(
-                        ":ids", AttributeValue.fromSs(List.of(connectionId)),
-                        ":version", Items.number(version))));
+                .updateExpression(expression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names(expression + " " + condition))
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build();
+        try {
+            var result = dynamoDb.updateItem(request);
+            meter.write("write:presence", result.consumedCapacity());
+            return Optional.of(result.hasAttributes() ? result.attributes() : Map.of());
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw new RegistryException("presence of user " + userId + " (" + expression + ")", e);
+        }
     }
 
-    private static Map<String, String> names() {
-        return Map.of("#conns", Items.CONNECTIONS, "#version", Items.VERSION, "#ttl", Items.TTL);
+    private boolean contains(String userId, String connectionId) {
+        var item = item(userId);
+        return item.containsKey(Items.CONNECTIONS)
+                && item.get(Items.CONNECTIONS).ss().contains(connectionId);
     }
 
-    private static long version(Map<String, AttributeValue> item) {
-        return item == null || !item.containsKey(Items.VERSION)
+    private Map<String, AttributeValue> item(String userId) {
+        try {
+            var result = dynamoDb.getItem(b -> b.tableName(settings.table())
+                    .key(items.presenceKey(userId))
+                    .consistentRead(true)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            meter.read("read:presence", result.consumedCapacity());
+            return result.hasItem() ? result.item() : Map.of();
+        } catch (SdkException e) {
+            throw new RegistryException("presence: reading the presence of user " + userId, e);
+        }
+    }
+
+    private static Map<String, String> names(String expressions) {
+        var names = new java.util.HashMap<String, String>();
+        for (var entry : Map.of(
+                        "#conns", Items.CONNECTIONS,
+                        "#version", Items.VERSION,
+                        "#ttl", Items.TTL,
+                        "#announced", Items.ANNOUNCED)
+                .entrySet()) {
+            if (expressions.contains(entry.getKey())) {
+                names.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return names;
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        return item == null || !item.containsKey(name)
                 ? 0
-                : Long.parseLong(item.get(Items.VERSION).n());
+                : Long.parseLong(item.get(name).n());
     }
 }

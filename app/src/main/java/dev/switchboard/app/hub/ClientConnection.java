@@ -7,6 +7,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,6 +100,11 @@ public final class ClientConnection {
         return topics;
     }
 
+    /** A copy of the topics it is subscribed to on this node. */
+    public List<String> topicList() {
+        return List.copyOf(topics);
+    }
+
     public boolean isSubscribedTo(String topic) {
         return topics.contains(topic);
     }
@@ -182,20 +188,20 @@ public final class ClientConnection {
      */
     public void close(CloseCode code, String cause) {
         if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+            end(code.status(), cause);
             outbound.offer(new Outbound.Close(code.status(), cause));
             outbound.close();
             var unused =
                     terms.timer().schedule(this::terminate, terms.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
-            end(code.status(), cause);
         }
     }
 
     /** Closes at once, dropping what is queued and cutting the socket: for a client that cannot keep up. */
     public void abort(CloseCode code, String cause) {
         if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+            end(code.status(), cause); // first: the writer, cut below, must not report its failure as the cause
             outbound.discard();
             terminate();
-            end(code.status(), cause);
         }
     }
 
@@ -230,6 +236,7 @@ public final class ClientConnection {
         }
     }
 
+    /** The socket failed under the writer: the peer is gone (unless we cut it, and then we already ended it). */
     private void writeFailed() {
         state.set(State.CLOSED);
         end(ABNORMAL, "write_failed");

@@ -2,8 +2,9 @@ package dev.switchboard.app.outputs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.PresenceChange;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -81,30 +82,39 @@ public final class Outputs {
     }
 
     /** Sends a presence change to the configured target; a failure is logged (there is no client to tell). */
-    public void presence(PresenceChange change, String connectionId) {
+    /**
+     * The presence announcer the registry calls: publishes each change to {@code PRESENCE_TARGET} and throws when it
+     * could not, so that the change stays owed and is offered again. With {@code none} it publishes nothing.
+     */
+    public Announcer announcer() {
         if (presenceTarget == PresenceTarget.NONE) {
-            return;
+            return Announcer.NONE;
         }
+        return change -> {
+            try {
+                var event = presenceEvent(change);
+                if (presenceTarget == PresenceTarget.TOPIC) {
+                    publish(change.userId(), "", event);
+                } else {
+                    send(change.userId(), "", event);
+                }
+            } catch (OutputException e) {
+                throw new IllegalStateException(
+                        "presence " + change.status() + " of user " + change.userId() + " not published: "
+                                + e.getMessage(),
+                        e);
+            }
+        };
+    }
+
+    private ObjectNode presenceEvent(PresenceChange change) {
         var event = json.createObjectNode().put("type", "presence");
         event.putObject("message")
                 .put("user_id", change.userId())
                 .put("status", change.status().name())
                 .put("version", change.version())
                 .put("timestamp", clock.millis());
-        try {
-            if (presenceTarget == PresenceTarget.TOPIC) {
-                publish(change.userId(), connectionId, event);
-            } else {
-                send(change.userId(), connectionId, event);
-            }
-        } catch (OutputException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "presence event not sent userId={0} status={1}: {2}",
-                    change.userId(),
-                    change.status(),
-                    e.getMessage());
-        }
+        return event;
     }
 
     private String body(JsonNode message) {

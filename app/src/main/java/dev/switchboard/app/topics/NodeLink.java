@@ -11,20 +11,22 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The relay to one other node: publishes queue up here and one sender at a time posts them as a batch, so a quiet
  * topic's publish leaves at once (a batch of one) and a busy one rides in batches of up to {@value #MAX_BATCH}, on
- * one kept-alive connection, in order. A full queue (the node far behind) refuses more, counted as failures.
+ * one kept-alive connection, in order. The queue is bounded in bytes ({@code TOPICS_RELAY_MAX_BYTES}): a node far
+ * behind, or stuck, gets no more until it catches up — refused publishes are counted as failures — and no other
+ * node's link, nor any publisher, waits for it.
  */
 final class NodeLink {
     static final int MAX_BATCH = 512;
     static final int MAX_BATCH_CHARS = 1 << 20;
-    static final int QUEUE = 65_536;
 
     private static final System.Logger LOG = System.getLogger(NodeLink.class.getName());
 
@@ -33,24 +35,39 @@ final class NodeLink {
     private final HttpClient http;
     private final GatewayMetrics metrics;
     private final Consumer<String> onFailure;
-    private final BlockingQueue<Relayed> queue = new ArrayBlockingQueue<>(QUEUE);
+
+    private record Queued(Relayed publish, long bytes) {}
+
+    private final Queue<Queued> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long maxBytes;
     private final AtomicBoolean sending = new AtomicBoolean();
 
     /** @param onFailure told each topic of a batch that failed (the relay forgets its cached nodes) */
-    NodeLink(String nodeId, String endpoint, HttpClient http, GatewayMetrics metrics, Consumer<String> onFailure) {
+    NodeLink(
+            String nodeId,
+            String endpoint,
+            long maxBytes,
+            HttpClient http,
+            GatewayMetrics metrics,
+            Consumer<String> onFailure) {
         this.nodeId = nodeId;
+        this.maxBytes = maxBytes;
         this.uri = URI.create(endpoint + TopicRelay.PATH);
         this.http = http;
         this.metrics = metrics;
         this.onFailure = onFailure;
     }
 
-    void relay(String topic, String frame) {
-        if (!queue.offer(new Relayed(topic, frame))) {
+    /** Queues a publish for the node; never waits. {@code bytes}: the frame's size, counted against the bound. */
+    void relay(String topic, String frame, long bytes) {
+        if (queuedBytes.addAndGet(bytes) > maxBytes) {
+            queuedBytes.addAndGet(-bytes);
             metrics.outputFailure("node");
             LOG.log(Level.WARNING, "topic relay queue full nodeId={0} topic={1}: publish dropped", nodeId, topic);
             return;
         }
+        queue.add(new Queued(new Relayed(topic, frame), bytes));
         if (sending.compareAndSet(false, true)) {
             Thread.ofVirtual().name("relay-" + nodeId).start(this::drain);
         }
@@ -60,11 +77,14 @@ final class NodeLink {
         while (true) {
             var batch = new ArrayList<Relayed>();
             var chars = 0;
-            Relayed next;
+            Queued next;
+            var bytes = 0L;
             while (batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS && (next = queue.poll()) != null) {
-                batch.add(next);
-                chars += next.frame().length();
+                batch.add(next.publish());
+                chars += next.publish().frame().length();
+                bytes += next.bytes();
             }
+            queuedBytes.addAndGet(-bytes);
             if (batch.isEmpty()) {
                 sending.set(false);
                 // A publish queued after the poll and before the flag cleared must not wait for the next one.

@@ -40,6 +40,7 @@ public final class TopicRelay {
     private final String nodeId;
     private final String endpoint;
     private final Duration cacheTtl;
+    private final long linkMaxBytes;
     private final HttpClient http;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
@@ -52,6 +53,7 @@ public final class TopicRelay {
             String nodeId,
             String endpoint,
             Duration cacheTtl,
+            long linkMaxBytes,
             HttpClient http) {
         this.registry = registry;
         this.hub = hub;
@@ -59,6 +61,7 @@ public final class TopicRelay {
         this.nodeId = nodeId;
         this.endpoint = endpoint;
         this.cacheTtl = cacheTtl;
+        this.linkMaxBytes = linkMaxBytes;
         this.http = http;
     }
 
@@ -77,13 +80,14 @@ public final class TopicRelay {
         if (clients == 0) {
             return;
         }
-        var frame = text.apply(clients);
-        deliver(local, OutFrame.of(frame));
+        var frame = OutFrame.of(text.apply(clients));
+        deliver(local, frame);
         for (var node : remote) {
             links.computeIfAbsent(
                             node.endpoint(),
-                            endpoint -> new NodeLink(node.nodeId(), endpoint, http, metrics, cache::remove))
-                    .relay(topic, frame);
+                            endpoint ->
+                                    new NodeLink(node.nodeId(), endpoint, linkMaxBytes, http, metrics, cache::remove))
+                    .relay(topic, frame.text(), frame.bytes());
         }
     }
 
