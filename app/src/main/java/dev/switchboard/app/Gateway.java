@@ -29,8 +29,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -60,6 +62,7 @@ public final class Gateway implements ClientConnection.Ending {
     private final RegistryWork work;
     private final Announcer announcer;
     private final ClientConnection.Terms terms;
+    private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile boolean abandoned;
 
     public Gateway(
@@ -105,11 +108,42 @@ public final class Gateway implements ClientConnection.Ending {
     }
 
     /**
-     * Waits until every ended connection is forgotten in the registry and every owed presence announced, up to
-     * {@code timeout}; whether all is done.
+     * Drains the node: every connection closed (1001) at once, the registry work already asked for finished (a
+     * registration in flight comes before its deregistration), then all of them forgotten together — each user's
+     * connections in one presence update and its OFFLINE announced, the items deleted in batches — rather than one
+     * by one as they end; any that could not be, one by one with retries. Waits up to {@code timeout}; whether every
+     * connection is forgotten and every owed presence announced.
      */
-    public boolean awaitRegistryWork(Duration timeout) {
-        return work.await(timeout);
+    public boolean drain(Duration timeout) {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        var connections = List.copyOf(hub.all());
+        connections.forEach(c -> drained.add(c.id()));
+        var topics = List.copyOf(hub.topics());
+        for (var connection : connections) {
+            connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
+        }
+        // at most half the time: what is stuck past it (DynamoDB failing, say) must not keep the rest from leaving
+        var unused = work.await(remaining(deadline).dividedBy(2));
+        var leaving = new LinkedHashMap<Connection, List<String>>();
+        connections.forEach(c -> leaving.put(c.record(), c.topicList()));
+        List<String> stayed;
+        try {
+            stayed = registry.deregisterAll(leaving, announcer, AWS_CALL_THREADS);
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "drain: deregistering together failed, one by one instead: {0}", e.getMessage());
+            stayed = connections.stream().map(ClientConnection::id).toList();
+        }
+        for (var id : stayed) {
+            work.start("connection:" + id, "deregister", () -> registry.deregister(id, announcer));
+        }
+        for (var topic : topics) {
+            work.start("topic:" + topic, "topic count", () -> relay.countChanged(topic));
+        }
+        return work.await(remaining(deadline));
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** The presence announcer: what the registry calls to publish presence changes. */
@@ -253,10 +287,12 @@ public final class Gateway implements ClientConnection.Ending {
         if (CloseCode.TRY_AGAIN_LATER.status() == status) {
             metrics.slowConsumerClosed(cause);
         }
-        work.start("connection:" + connection.id(), "deregister", () -> {
-            registry.deregister(connection.id(), announcer);
-            left.forEach(relay::countChanged);
-        });
+        if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
+            work.start("connection:" + connection.id(), "deregister", () -> {
+                registry.deregister(connection.id(), announcer);
+                left.forEach(relay::countChanged);
+            });
+        }
         LOG.log(
                 Level.INFO,
                 "connection closed connectionId={0} userId={1} code={2} cause={3}",

@@ -1,6 +1,5 @@
 package dev.switchboard.app;
 
-import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.registry.ConnectionRegistry;
 import io.helidon.webserver.WebServer;
 import java.lang.System.Logger.Level;
@@ -73,11 +72,15 @@ public final class GatewayServer implements AutoCloseable {
         }
         var deadline = System.nanoTime() + gateway.settings().shutdownDeadline().toNanos();
         upkeep.stopPeriodic();
-        var connections = gateway.hub().all();
-        for (var connection : connections) {
-            connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
-        }
-        var forgotten = gateway.awaitRegistryWork(remaining(deadline));
+        var connections = gateway.hub().size();
+        var drainStart = System.nanoTime();
+        var forgotten = gateway.drain(remaining(deadline));
+        LOG.log(
+                Level.INFO,
+                "drain {0} connections={1} ms={2}",
+                forgotten ? "done" : "cut short",
+                String.valueOf(connections),
+                String.valueOf((System.nanoTime() - drainStart) / 1_000_000));
         if (forgotten) {
             try {
                 registry.forgetTopicsOf(gateway.settings().nodeId());
@@ -98,7 +101,7 @@ public final class GatewayServer implements AutoCloseable {
                 Level.INFO,
                 "gateway stopped nodeId={0} connectionsClosed={1}",
                 gateway.settings().nodeId(),
-                String.valueOf(connections.size()));
+                String.valueOf(connections));
     }
 
     /**

@@ -74,6 +74,11 @@ final class RegistryWork {
             try {
                 all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
+                LOG.log(
+                        Level.WARNING,
+                        "registry work not done in time: {0} left, such as {1}",
+                        String.valueOf(pending.size()),
+                        pending.keySet().stream().limit(3).toList());
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -195,6 +195,8 @@ class ClusterIT {
         var client = leaving.connect(user);
         client.send("{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}");
         client.pingForConnectionId();
+        var secondTab = leaving.connect(user); // the drain takes both of the user's connections in one update
+        secondTab.pingForConnectionId();
         // Peers gone without a close handshake: closing them fails, which must not stop the drain of the rest.
         for (var i = 0; i < 5; i++) {
             var vanished = leaving.connect(names.unique("vanished"));
@@ -206,7 +208,9 @@ class ClusterIT {
         leaving.server.stop();
 
         assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(secondTab.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
+        assertThat(staying.registry.connectionsOf(user)).isEmpty();
         assertThat(staying.registry.nodesOf(room)).isEmpty();
         assertThat(staying.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(staying.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");

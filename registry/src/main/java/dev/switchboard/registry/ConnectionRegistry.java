@@ -171,7 +171,7 @@ public final class ConnectionRegistry {
      * Announces what a join or leave leaves owed: the owed versions of its transition; after a repeat (a retry of
      * a register or deregister whose announcement failed), whatever the user's presence still owes; else nothing.
      */
-    private void settle(String userId, PresenceLedger.Outcome outcome, Announcer announcer) {
+    void settle(String userId, PresenceLedger.Outcome outcome, Announcer announcer) {
         if (outcome.transition().isPresent()) {
             announce(userId, outcome.transition().get().owed(), announcer);
         } else if (outcome.repeat()) {
@@ -479,6 +479,25 @@ public final class ConnectionRegistry {
         call(
                 "write:forgetNode",
                 () -> dynamoDb.deleteItem(b -> b.tableName(settings.table()).key(items.nodeRecordKey(nodeId))));
+    }
+
+    /**
+     * Deregisters a draining node's connections together, announcing what their users' presence owes: presence
+     * first, {@code parallelism} users at a time, each user's connections in one conditional UpdateItem (per 50),
+     * then the items of those that left in BatchWriteItems of 25 — no Query, since the node knows each connection's
+     * items ({@code topics}: what each is subscribed to). About one UpdateItem per user and one BatchWriteItem per 25
+     * items, where {@link #deregister} costs a Query, an UpdateItem and a BatchWriteItem per connection.
+     *
+     * @return the ids of connections that did not leave (their presence or its announcement failed), left as they
+     *     were for a retry or a sweep
+     */
+    public List<String> deregisterAll(
+            Map<Connection, ? extends Collection<String>> topics, Announcer announcer, int parallelism) {
+        meter.call("write:deregisterAll");
+        var departures = topics.entrySet().stream()
+                .map(e -> new Departures.Departure(e.getKey(), e.getValue()))
+                .toList();
+        return new Departures(this, presence, items, batches).leave(departures, announcer, parallelism);
     }
 
     /**

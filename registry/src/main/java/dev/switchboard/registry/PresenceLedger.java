@@ -2,6 +2,7 @@ package dev.switchboard.registry;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,6 +142,44 @@ final class PresenceLedger {
                 + " kept racing other changes of that user for " + ATTEMPTS + " attempts");
     }
 
+    /** Ids a grouped leave takes in one UpdateItem: its condition names each. */
+    static final int GROUP = 50;
+
+    /**
+     * Removes several ids of one user at once (a draining node's): one UpdateItem per {@value #GROUP} ids when they
+     * are all in the set — OFFLINE when they are all of it — and, should any be missing or the set change meanwhile,
+     * one {@link #leave} per id of that group. An outcome per group or per id.
+     */
+    List<Outcome> leaveAll(String userId, List<String> connectionIds) {
+        var outcomes = new ArrayList<Outcome>();
+        for (var from = 0; from < connectionIds.size(); from += GROUP) {
+            var group = connectionIds.subList(from, Math.min(connectionIds.size(), from + GROUP));
+            var values = new HashMap<String, AttributeValue>();
+            var contained = new StringBuilder();
+            for (var i = 0; i < group.size(); i++) {
+                values.put(":id" + i, AttributeValue.fromS(group.get(i)));
+                contained.append(" AND contains(#conns, :id").append(i).append(')');
+            }
+            values.put(":k", Items.number(group.size()));
+            var all = new HashMap<>(values);
+            all.put(":one", Items.number(1));
+            var last = update("REMOVE #conns ADD #version :one", "size(#conns) = :k" + contained, userId, all);
+            if (last.isPresent()) {
+                outcomes.add(Outcome.of(transition(userId, last.get())));
+                continue;
+            }
+            var some = new HashMap<>(values);
+            some.put(":ids", AttributeValue.fromSs(group));
+            if (update("DELETE #conns :ids", "size(#conns) > :k" + contained, userId, some)
+                    .isPresent()) {
+                outcomes.add(Outcome.CHANGED_NOTHING);
+                continue;
+            }
+            group.forEach(id -> outcomes.add(leave(userId, id)));
+        }
+        return outcomes;
+    }
+
     /** What is owed for the user: every version after the last announced one. One strongly consistent GetItem. */
     List<PresenceChange> owed(String userId) {
         var item = item(userId);
@@ -233,7 +272,7 @@ final class PresenceLedger {
     }
 
     private static Map<String, String> names(String expressions) {
-        var names = new java.util.HashMap<String, String>();
+        var names = new HashMap<String, String>();
         for (var entry : Map.of(
                         "#conns", Items.CONNECTIONS,
                         "#version", Items.VERSION,

@@ -6,6 +6,9 @@ import dev.switchboard.bench.signaling.GatewayCluster;
 import dev.switchboard.bench.signaling.YWebrtcServer;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
+import dev.switchboard.emulators.ServiceProcess;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +17,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,14 +47,25 @@ public final class IdleBenchmark {
      */
     public record Plan(int connections, Duration settle, Duration quiet) {}
 
-    /** {@code heapKbPerConnection}: live Java heap after a full GC (NaN for a server that is not a JVM). */
+    /**
+     * {@code heapKbPerConnection}: live Java heap after a full GC (NaN for a server that is not a JVM). {@code
+     * drainSeconds}: SIGTERM → the process gone, with every connection open (NaN: not drained); {@code leftAfterDrain}:
+     * connection records of the node still in the registry after it.
+     */
     public record Result(
             String target,
             int connections,
             double connectsPerSecond,
             double rssKbPerConnection,
             double kernelKbPerConnection,
-            double heapKbPerConnection) {}
+            double heapKbPerConnection,
+            double drainSeconds,
+            int leftAfterDrain) {}
+
+    /** How long the server takes to drain, and what it left; run while every connection is open. */
+    private interface Drain {
+        Result measure(Result idle);
+    }
 
     /**
      * As many as this machine allows: the open-file limit here is 20,000 per process (hard, and no capability to
@@ -72,7 +87,8 @@ public final class IdleBenchmark {
         var results = new ArrayList<Result>();
         try (var reference = YWebrtcServer.start()) {
             var port = reference.uri().getPort();
-            results.add(measure("y-webrtc server.js", plan, reference.pid(), reference::cpu, i -> uri(i, port, "")));
+            results.add(measure(
+                    "y-webrtc server.js", plan, reference.pid(), reference::cpu, i -> uri(i, port, ""), r -> r));
         }
         try (var emulators = Emulators.start(EmulatorSettings.ephemeral());
                 var cluster = new GatewayCluster(emulators, 1, USERS, Map.of("SERVER_HOST", "0.0.0.0"))) {
@@ -86,16 +102,40 @@ public final class IdleBenchmark {
                     i -> uri(
                             i,
                             tokens.getPort(),
-                            cluster.uri(i).getRawPath() + "?" + cluster.uri(i).getRawQuery())));
+                            cluster.uri(i).getRawPath() + "?" + cluster.uri(i).getRawQuery()),
+                    idle -> drained(idle, cluster, node)));
         }
         return results;
+    }
+
+    /**
+     * SIGTERM to the node while all its connections are open: the time until its process is gone, and how many of
+     * its connection records it left in the registry (its drain closes all at once and deregisters them together).
+     */
+    private static Result drained(Result idle, GatewayCluster cluster, ServiceProcess node) {
+        var start = System.nanoTime();
+        var exited = node.stop(Duration.ofSeconds(120));
+        var seconds = exited ? (System.nanoTime() - start) / 1e9 : Double.NaN;
+        var registry = new ConnectionRegistry(
+                cluster.emulators().dynamoDbClient(), RegistrySettings.of(cluster.table()), Clock.systemUTC());
+        var left = registry.connectionsOfNode(cluster.table() + "-node-0").size();
+        return new Result(
+                idle.target(),
+                idle.connections(),
+                idle.connectsPerSecond(),
+                idle.rssKbPerConnection(),
+                idle.kernelKbPerConnection(),
+                idle.heapKbPerConnection(),
+                seconds,
+                left);
     }
 
     private static URI uri(int i, int port, String pathAndQuery) {
         return URI.create("ws://127.0.0." + (1 + i % LOOPBACK_ADDRESSES) + ":" + port + pathAndQuery);
     }
 
-    private static Result measure(String target, Plan plan, long pid, Supplier<Duration> cpu, IntFunction<URI> uri)
+    private static Result measure(
+            String target, Plan plan, long pid, Supplier<Duration> cpu, IntFunction<URI> uri, Drain drain)
             throws InterruptedException {
         var clients = Measure.webSocketClients(Duration.ofSeconds(30));
         var sockets = new ArrayList<CompletableFuture<WebSocket>>();
@@ -138,7 +178,7 @@ public final class IdleBenchmark {
                                 e.getKey()));
             }
             var kernel = (kernelTcpKb() - kernelBefore) / (double) plan.connections();
-            return new Result(target, plan.connections(), connects, rss, kernel, heap);
+            return drain.measure(new Result(target, plan.connections(), connects, rss, kernel, heap, Double.NaN, 0));
         } finally {
             sockets.forEach(s -> s.thenAccept(WebSocket::abort));
             clients.forEach(HttpClient::shutdownNow);
@@ -237,23 +277,27 @@ public final class IdleBenchmark {
         var lines = new ArrayList<String>();
         lines.add(String.format(
                 Locale.ROOT,
-                "%-20s %12s %11s %13s %16s %14s",
+                "%-20s %12s %11s %13s %16s %14s %10s %6s",
                 "idle connections",
                 "connections",
                 "connects/s",
                 "RSS KB/conn",
                 "live heap KB/conn",
-                "kernel KB/conn"));
+                "kernel KB/conn",
+                "drain s",
+                "left"));
         for (var r : results) {
             lines.add(String.format(
                     Locale.ROOT,
-                    "%-20s %12d %11.0f %13.2f %16.2f %14.2f",
+                    "%-20s %12d %11.0f %13.2f %16.2f %14.2f %10.2f %6d",
                     r.target(),
                     r.connections(),
                     r.connectsPerSecond(),
                     r.rssKbPerConnection(),
                     r.heapKbPerConnection(),
-                    r.kernelKbPerConnection()));
+                    r.kernelKbPerConnection(),
+                    r.drainSeconds(),
+                    r.leftAfterDrain()));
         }
         var reference = results.getFirst();
         for (var r : results.subList(1, results.size())) {

@@ -1,0 +1,81 @@
+package dev.switchboard.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * A draining node's connections leaving the registry together: the node knows every item of each (its record, its
+ * user entry, its subscriptions), so no Query is needed. Presence first, {@code parallelism} users at a time, each
+ * user's connections leaving in one UpdateItem (per 50) and its owed changes announced; then the items of those that
+ * left go in BatchWriteItems of 25. About one UpdateItem per user and one BatchWriteItem per 25 items, where
+ * deregistering them one by one costs a Query, an UpdateItem and a BatchWriteItem per connection.
+ */
+final class Departures {
+    /** A connection leaving, with the topics it is subscribed to on its node. */
+    record Departure(Connection connection, Collection<String> topics) {}
+
+    private final ConnectionRegistry registry;
+    private final PresenceLedger presence;
+    private final Items items;
+    private final Batches batches;
+
+    Departures(ConnectionRegistry registry, PresenceLedger presence, Items items, Batches batches) {
+        this.registry = registry;
+        this.presence = presence;
+        this.items = items;
+        this.batches = batches;
+    }
+
+    /** Returns the ids of the connections that did not leave (their presence or announcement failed): left as they were. */
+    List<String> leave(Collection<Departure> departures, Announcer announcer, int parallelism) {
+        var byUser = new LinkedHashMap<String, List<Departure>>();
+        departures.forEach(d -> byUser.computeIfAbsent(d.connection().userId(), u -> new ArrayList<>())
+                .add(d));
+        var left = new ConcurrentLinkedQueue<Departure>();
+        var stayed = new ConcurrentLinkedQueue<String>();
+        var permits = new Semaphore(Math.max(1, parallelism));
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var user : byUser.entrySet()) {
+                permits.acquireUninterruptibly();
+                threads.execute(() -> {
+                    var ids = user.getValue().stream()
+                            .map(d -> d.connection().id())
+                            .toList();
+                    try {
+                        for (var outcome : presence.leaveAll(user.getKey(), ids)) {
+                            registry.settle(user.getKey(), outcome, announcer);
+                        }
+                        left.addAll(user.getValue());
+                    } catch (RuntimeException e) {
+                        stayed.addAll(ids);
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        var deletes = new ArrayList<WriteRequest>();
+        for (var departure : left) {
+            var connection = departure.connection();
+            var key = items.connectionKey(connection.id());
+            deletes.add(delete(items.nodeKey(connection.nodeId()), key));
+            deletes.add(delete(items.userKey(connection.userId()), key));
+            departure.topics().forEach(topic -> deletes.add(delete(items.topicKey(topic), key)));
+        }
+        batches.write("write:deregister", deletes);
+        return List.copyOf(stayed);
+    }
+
+    private static WriteRequest delete(String pk, String sk) {
+        return WriteRequest.builder()
+                .deleteRequest(DeleteRequest.builder().key(Items.key(pk, sk)).build())
+                .build();
+    }
+}
