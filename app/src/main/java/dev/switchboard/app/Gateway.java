@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class Gateway implements ClientConnection.Ending {
     private final ClientConnection.Terms terms;
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile boolean abandoned;
+    private volatile boolean draining;
 
     public Gateway(
             GatewaySettings settings,
@@ -108,38 +110,51 @@ public final class Gateway implements ClientConnection.Ending {
     }
 
     /**
-     * Drains the node: every connection closed (1001) at once, the registry work already asked for finished (a
-     * registration in flight comes before its deregistration), then all of them forgotten together — each user's
+     * Drains the node: every connection closed (1001) at once, then all of them forgotten together — each user's
      * connections in one presence update and its OFFLINE announced, the items deleted in batches — rather than one
-     * by one as they end; any that could not be, one by one with retries. Waits up to {@code timeout}; whether every
-     * connection is forgotten and every owed presence announced.
+     * by one as they end. A connection whose registry work is still under way (its registration, on a slow
+     * DynamoDB) is forgotten on its own after that work, and so is any whose registration ends after the drain
+     * began; any that could not be forgotten together, one by one with retries. Waits up to {@code timeout};
+     * whether every connection is forgotten and every owed presence announced.
      */
     public boolean drain(Duration timeout) {
         var deadline = System.nanoTime() + timeout.toNanos();
+        draining = true;
         var connections = List.copyOf(hub.all());
         connections.forEach(c -> drained.add(c.id()));
         var topics = List.copyOf(hub.topics());
         for (var connection : connections) {
             connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
         }
-        // at most half the time: what is stuck past it (DynamoDB failing, say) must not keep the rest from leaving
-        var unused = work.await(remaining(deadline).dividedBy(2));
-        var leaving = new LinkedHashMap<Connection, List<String>>();
-        connections.forEach(c -> leaving.put(c.record(), c.topicList()));
-        List<String> stayed;
+        var together = new LinkedHashMap<Connection, List<String>>();
+        var alone = new ArrayList<String>();
+        for (var connection : connections) {
+            if (work.busy(key(connection))) {
+                alone.add(connection.id());
+            } else {
+                together.put(connection.record(), connection.topicList());
+            }
+        }
         try {
-            stayed = registry.deregisterAll(leaving, announcer, AWS_CALL_THREADS);
+            alone.addAll(registry.deregisterAll(together, announcer, AWS_CALL_THREADS));
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "drain: deregistering together failed, one by one instead: {0}", e.getMessage());
-            stayed = connections.stream().map(ClientConnection::id).toList();
+            together.keySet().forEach(c -> alone.add(c.id()));
         }
-        for (var id : stayed) {
-            work.start("connection:" + id, "deregister", () -> registry.deregister(id, announcer));
-        }
+        alone.forEach(this::forget);
         for (var topic : topics) {
             work.start("topic:" + topic, "topic count", () -> relay.countChanged(topic));
         }
         return work.await(remaining(deadline));
+    }
+
+    private static String key(ClientConnection connection) {
+        return "connection:" + connection.id();
+    }
+
+    /** Deregisters the connection after any registry work already asked for it, retried until it succeeds. */
+    private void forget(String connectionId) {
+        work.start("connection:" + connectionId, "deregister", () -> registry.deregister(connectionId, announcer));
     }
 
     private static Duration remaining(long deadline) {
@@ -158,7 +173,7 @@ public final class Gateway implements ClientConnection.Ending {
      */
     public void registerAgain() {
         for (var connection : hub.all()) {
-            work.start("connection:" + connection.id(), "register again", () -> {
+            work.start(key(connection), "register again", () -> {
                 if (connection.isOpen()) {
                     registry.register(connection.record(), announcer);
                     registry.subscribe(connection.record(), connection.topicList());
@@ -210,7 +225,7 @@ public final class Gateway implements ClientConnection.Ending {
         hub.add(connection);
         try {
             // In the connection's order of registry work: its deregistration, should it end at once, comes after.
-            join(work.runOnce("connection:" + record.id(), () -> registry.register(record, announcer)));
+            join(work.runOnce(key(connection), () -> registry.register(record, announcer)));
         } catch (PresenceOwedException e) {
             // Recorded; only its ONLINE could not be published: it stays owed, and is offered again until it is.
             LOG.log(Level.WARNING, "presence owed userId={0}: {1}", record.userId(), e.getMessage());
@@ -222,6 +237,10 @@ public final class Gateway implements ClientConnection.Ending {
             LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
             connection.abort(CloseCode.INTERNAL_ERROR, "registry_failure");
             return Optional.empty();
+        }
+        if (draining) { // the drain may have missed this registration: undo it
+            connection.close(CloseCode.GOING_AWAY, "drain");
+            forget(record.id());
         }
         LOG.log(
                 Level.INFO,
@@ -288,7 +307,7 @@ public final class Gateway implements ClientConnection.Ending {
             metrics.slowConsumerClosed(cause);
         }
         if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
-            work.start("connection:" + connection.id(), "deregister", () -> {
+            work.start(key(connection), "deregister", () -> {
                 registry.deregister(connection.id(), announcer);
                 left.forEach(relay::countChanged);
             });

@@ -66,6 +66,11 @@ final class RegistryWork {
         return result;
     }
 
+    /** Whether work asked for {@code key} is still to do. */
+    boolean busy(String key) {
+        return pending.containsKey(key);
+    }
+
     /** Whether all work asked for is done (including work asked for meanwhile), waiting up to {@code timeout}. */
     boolean await(Duration timeout) {
         var deadline = System.nanoTime() + timeout.toNanos();

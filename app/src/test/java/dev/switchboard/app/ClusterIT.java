@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +215,40 @@ class ClusterIT {
         assertThat(staying.registry.nodesOf(room)).isEmpty();
         assertThat(staying.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(staying.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
+    }
+
+    @Test
+    void aDrainThatBeginsWhileConnectionsRegisterLeavesNothingBehind(Emulators emulators, TestNames names)
+            throws Exception {
+        var staying = node(emulators, names);
+        var leaving = node(emulators, names);
+        var nodeId = leaving.server.gateway().settings().nodeId();
+        var users = new ArrayList<String>();
+        for (var i = 0; i < 8; i++) {
+            users.add(names.unique("user"));
+        }
+        var clients = new ConcurrentLinkedQueue<TestClient>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Handshakes answered before their registrations are written: some are in flight when the drain begins.
+            for (var i = 0; i < 40; i++) {
+                var user = users.get(i % users.size());
+                threads.execute(() -> {
+                    try {
+                        clients.add(leaving.connect(user));
+                    } catch (AssertionError | RuntimeException refusedDuringTheDrain) {
+                        // a handshake after the drain began is refused (503)
+                    }
+                });
+            }
+            Await.until("the first handshakes", Duration.ofSeconds(10), clients::size, n -> n >= 10);
+            leaving.server.stop();
+        }
+
+        assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
+        for (var user : users) {
+            assertThat(staying.registry.connectionsOf(user)).as(user).isEmpty();
+            assertThat(staying.registry.connectionCount(user)).as(user).isZero();
+        }
     }
 
     @Test

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * A draining node's connections leaving the registry together: the node knows every item of each (its record, its
  * user entry, its subscriptions), so no Query is needed. Presence first, {@code parallelism} users at a time, each
- * user's connections leaving in one UpdateItem (per 50) and its owed changes announced; then the items of those that
- * left go in BatchWriteItems of 25. About one UpdateItem per user and one BatchWriteItem per 25 items, where
+ * user's connections leaving in one UpdateItem (per 50), its owed changes announced, then its connections' items
+ * deleted in BatchWriteItems of 25. About one UpdateItem per user and one BatchWriteItem per 25 items, where
  * deregistering them one by one costs a Query, an UpdateItem and a BatchWriteItem per connection.
  */
 final class Departures {
@@ -38,7 +38,6 @@ final class Departures {
         var byUser = new LinkedHashMap<String, List<Departure>>();
         departures.forEach(d -> byUser.computeIfAbsent(d.connection().userId(), u -> new ArrayList<>())
                 .add(d));
-        var left = new ConcurrentLinkedQueue<Departure>();
         var stayed = new ConcurrentLinkedQueue<String>();
         var permits = new Semaphore(Math.max(1, parallelism));
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -52,7 +51,7 @@ final class Departures {
                         for (var outcome : presence.leaveAll(user.getKey(), ids)) {
                             registry.settle(user.getKey(), outcome, announcer);
                         }
-                        left.addAll(user.getValue());
+                        batches.write("write:deregister", deletes(user.getValue()));
                     } catch (RuntimeException e) {
                         stayed.addAll(ids);
                     } finally {
@@ -61,16 +60,20 @@ final class Departures {
                 });
             }
         }
+        return List.copyOf(stayed);
+    }
+
+    /** Every item of these connections: record, user entry, one per topic. */
+    private List<WriteRequest> deletes(List<Departure> departures) {
         var deletes = new ArrayList<WriteRequest>();
-        for (var departure : left) {
+        for (var departure : departures) {
             var connection = departure.connection();
             var key = items.connectionKey(connection.id());
             deletes.add(delete(items.nodeKey(connection.nodeId()), key));
             deletes.add(delete(items.userKey(connection.userId()), key));
             departure.topics().forEach(topic -> deletes.add(delete(items.topicKey(topic), key)));
         }
-        batches.write("write:deregister", deletes);
-        return List.copyOf(stayed);
+        return deletes;
     }
 
     private static WriteRequest delete(String pk, String sk) {

@@ -4,6 +4,7 @@ import dev.switchboard.bench.Measure;
 import dev.switchboard.bench.TextListener;
 import dev.switchboard.bench.signaling.GatewayCluster;
 import dev.switchboard.bench.signaling.YWebrtcServer;
+import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.ServiceProcess;
@@ -113,12 +114,24 @@ public final class IdleBenchmark {
      * its connection records it left in the registry (its drain closes all at once and deregisters them together).
      */
     private static Result drained(Result idle, GatewayCluster cluster, ServiceProcess node) {
+        var registry = new ConnectionRegistry(
+                cluster.emulators().dynamoDbClient(), RegistrySettings.of(cluster.table()), Clock.systemUTC());
+        var nodeId = cluster.table() + "-node-0";
+        // A handshake is answered before its registration is written: the drain is measured on a settled registry.
+        var waited = System.nanoTime();
+        Await.until(
+                "every connection registered",
+                Duration.ofMinutes(10),
+                () -> registry.connectionsOfNode(nodeId).size(),
+                registered -> registered >= idle.connections());
+        System.err.printf(
+                Locale.ROOT,
+                "idle: every connection registered %.1f s after the last handshake%n",
+                (System.nanoTime() - waited) / 1e9);
         var start = System.nanoTime();
         var exited = node.stop(Duration.ofSeconds(120));
         var seconds = exited ? (System.nanoTime() - start) / 1e9 : Double.NaN;
-        var registry = new ConnectionRegistry(
-                cluster.emulators().dynamoDbClient(), RegistrySettings.of(cluster.table()), Clock.systemUTC());
-        var left = registry.connectionsOfNode(cluster.table() + "-node-0").size();
+        var left = registry.connectionsOfNode(nodeId).size();
         return new Result(
                 idle.target(),
                 idle.connections(),
