@@ -242,6 +242,7 @@ public final class Gateway implements ClientConnection.Ending {
             connection.close(CloseCode.GOING_AWAY, "drain");
             forget(record.id());
         }
+        connection.reading();
         LOG.log(
                 Level.INFO,
                 "connection opened connectionId={0} userId={1} sourceIp={2}",

@@ -95,7 +95,7 @@ public final class Main {
                         .withNodeLease(settings.nodeLease()),
                 clock);
         var hub = new LocalConnections();
-        var metrics = new GatewayMetrics(hub::size);
+        var metrics = new GatewayMetrics(hub::size, hub::queuedBytes);
         var outputs = new Outputs(
                 clients.sqs(),
                 clients.sns(),

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,12 +38,13 @@ class BackpressureIT {
     private static final int WARM_UP = 5;
     private static final int MESSAGES = 25;
     private static final String PAD = "x".repeat(2000);
+    private static final long OUTBOUND_MAX_BYTES = 262_144;
     private static final Map<String, String> SETTINGS = Map.of(
             "PRESENCE_TARGET", "none",
             "LIMITS_RATE", "100000",
             "LIMITS_BURST", "100000",
             "LIMITS_FRAME_BYTES", "16384",
-            "OUTBOUND_MAX_BYTES", "262144",
+            "OUTBOUND_MAX_BYTES", String.valueOf(OUTBOUND_MAX_BYTES),
             "OUTBOUND_STALL", "PT3S",
             "NODE_HEARTBEAT", "PT0.3S",
             "NODE_LEASE", "PT2S",
@@ -82,20 +84,25 @@ class BackpressureIT {
                     reader.send("{\"type\":\"unsubscribe\",\"topics\":[\"" + room + "\"]}");
                     reader.pingForConnectionId();
                 }
+                var mostQueued = 0L;
                 try (var pressure = a.connect(names.unique("pressure"))) {
                     var big = "y".repeat(15_000);
-                    Await.until(
-                            "the stalled subscriber closed and deregistered",
-                            Duration.ofSeconds(30),
-                            () -> {
-                                for (var i = 0; i < 10; i++) {
-                                    pressure.send("{\"type\":\"publish\",\"topic\":\"" + room + "\",\"pad\":\"" + big
-                                            + "\"}");
-                                }
-                                return a.registry.connectionsOf(stalledUser);
-                            },
-                            List::isEmpty);
+                    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (!a.registry.connectionsOf(stalledUser).isEmpty()) {
+                        assertThat(System.nanoTime())
+                                .as("the stalled subscriber closed and deregistered in time")
+                                .isLessThan(deadline);
+                        for (var i = 0; i < 10; i++) {
+                            pressure.send("{\"type\":\"publish\",\"topic\":\"" + room + "\",\"pad\":\"" + big + "\"}");
+                            mostQueued = Math.max(mostQueued, queuedBytes(a));
+                        }
+                    }
                 }
+                // What the node holds for its clients is bounded by the outbound limit, however long the flood.
+                assertThat(mostQueued)
+                        .as("most bytes queued on the node")
+                        .isPositive()
+                        .isLessThanOrEqualTo(OUTBOUND_MAX_BYTES);
                 // Its queue passes the bound, or its one write blocks past OUTBOUND_STALL: whichever comes first.
                 assertThat(metrics(a))
                         .containsPattern(
@@ -247,6 +254,14 @@ class BackpressureIT {
     private static double percentileMillis(List<Long> nanos, double p) {
         var sorted = nanos.stream().sorted().toList();
         return sorted.get((int) Math.ceil(sorted.size() * p) - 1) / 1e6;
+    }
+
+    /** The node's {@code switchboard_outbound_queued_bytes}. */
+    private static long queuedBytes(GatewayFixture gateway) throws Exception {
+        var matcher = Pattern.compile("(?m)^switchboard_outbound_queued_bytes(?:\\{})? (\\S+)$")
+                .matcher(metrics(gateway));
+        assertThat(matcher.find()).as("the queued bytes gauge").isTrue();
+        return (long) Double.parseDouble(matcher.group(1));
     }
 
     static String metrics(GatewayFixture gateway) throws Exception {

@@ -57,6 +57,7 @@ public final class ClientConnection {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Instant lastActiveAt;
     private volatile long lastPongNanos = System.nanoTime();
+    private volatile boolean reading;
 
     public ClientConnection(
             WsSession session, Connection record, String sourceIp, String userAgent, RateLimit rate, Terms terms) {
@@ -125,8 +126,18 @@ public final class ClientConnection {
         lastPongNanos = System.nanoTime();
     }
 
+    /**
+     * Its open is done and its frames are read from now on. Until then its pongs cannot be read (the open, waiting
+     * on the registry, holds its reader), so liveness counts only from here.
+     */
+    public void reading() {
+        lastPongNanos = System.nanoTime();
+        reading = true;
+    }
+
+    /** Since its last pong, or since it began reading; zero while its open is under way. */
     public long nanosSinceLastPong() {
-        return System.nanoTime() - lastPongNanos;
+        return reading ? System.nanoTime() - lastPongNanos : 0;
     }
 
     /** Open: not closed by anyone. From the moment a close is decided, its frames reach nothing. */

@@ -32,6 +32,15 @@ public final class LocalConnections {
         return connections.size();
     }
 
+    /** Bytes queued to the clients and not yet written, all connections together: what slow readers hold. */
+    public long queuedBytes() {
+        var sum = 0L;
+        for (var connection : connections.values()) {
+            sum += connection.queuedBytes();
+        }
+        return sum;
+    }
+
     /** Removes the connection and its subscriptions; returns the topics it had. */
     public List<String> remove(ClientConnection connection) {
         connections.remove(connection.id(), connection);

@@ -10,16 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The gateway's metrics, in the Prometheus format on {@code /metrics}: connections, frames in and out by kind,
- * error frames by code, output failures by output, handshake refusals by reason.
+ * The gateway's metrics, in the Prometheus format on {@code /metrics}: connections, bytes queued to them, frames in
+ * and out by kind, error frames by code, output failures by output, handshake refusals by reason.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    public GatewayMetrics(Supplier<Number> connections) {
+    public GatewayMetrics(Supplier<Number> connections, Supplier<Number> queuedBytes) {
         Gauge.builder("switchboard_connections", connections)
                 .description("open WebSocket connections on this node")
+                .register(registry);
+        Gauge.builder("switchboard_outbound_queued_bytes", queuedBytes)
+                .description("bytes queued to clients and not yet written, all connections of this node")
                 .register(registry);
     }
 
