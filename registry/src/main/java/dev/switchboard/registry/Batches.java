@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -21,6 +24,25 @@ final class Batches {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.meter = meter;
+    }
+
+    /** A put of the item, for {@link #write}. */
+    static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(item).build())
+                .build();
+    }
+
+    /** A delete of the item with this key, for {@link #write}. */
+    static WriteRequest delete(String pk, String sk) {
+        return WriteRequest.builder()
+                .deleteRequest(DeleteRequest.builder().key(Items.key(pk, sk)).build())
+                .build();
+    }
+
+    /** A delete of this item (its key read from it), for {@link #write}. */
+    static WriteRequest deleteOf(Map<String, AttributeValue> item) {
+        return delete(item.get(Items.PK).s(), item.get(Items.SK).s());
     }
 
     /**

@@ -10,14 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -37,6 +31,9 @@ public final class ConnectionRegistry {
     private final PresenceLedger presence;
     private final Leases leases;
     private final NodeSweeps sweeps;
+    private final Queries queries;
+    private final Announcements announcements;
+    private final TopicEntries topics;
 
     public ConnectionRegistry(DynamoDbClient dynamoDb, RegistrySettings settings, Clock clock) {
         this.dynamoDb = dynamoDb;
@@ -44,7 +41,10 @@ public final class ConnectionRegistry {
         this.clock = clock;
         this.items = new Items(settings.prefix());
         this.batches = new Batches(dynamoDb, settings.table(), meter);
+        this.queries = new Queries(dynamoDb, settings, items, meter, clock);
+        this.topics = new TopicEntries(dynamoDb, settings, items, meter, batches, queries, clock);
         this.presence = new PresenceLedger(dynamoDb, settings, items, meter, clock);
+        this.announcements = new Announcements(presence);
         this.leases = new Leases(dynamoDb, settings, items, meter, clock);
         this.sweeps = new NodeSweeps(leases, this, settings, clock);
     }
@@ -76,7 +76,7 @@ public final class ConnectionRegistry {
      * @throws PresenceOwedException when the connection is recorded but the announcer failed: it stays owed
      */
     public void register(Connection connection, Announcer announcer) {
-        settle(connection.userId(), join(connection), announcer);
+        announcements.settle(connection.userId(), join(connection), announcer);
     }
 
     /**
@@ -100,7 +100,7 @@ public final class ConnectionRegistry {
      * @throws PresenceOwedException when the announcer failed
      */
     public void deregister(String connectionId, Announcer announcer) {
-        leave(connectionId, (user, outcome) -> settle(user, outcome, announcer));
+        leave(connectionId, (user, outcome) -> announcements.settle(user, outcome, announcer));
     }
 
     /**
@@ -111,7 +111,7 @@ public final class ConnectionRegistry {
      * @throws PresenceOwedException when the announcer failed
      */
     public void announceOwed(String userId, Announcer announcer) {
-        announce(userId, presence.owed(userId), announcer);
+        announcements.announceOwed(userId, announcer);
     }
 
     private PresenceLedger.Outcome join(Connection connection) {
@@ -120,8 +120,8 @@ public final class ConnectionRegistry {
         batches.write(
                 "write:register",
                 List.of(
-                        put(items.connectionItem(connection, ttl)),
-                        put(items.targetItem(items.userKey(connection.userId()), connection.target(), ttl))));
+                        Batches.put(items.connectionItem(connection, ttl)),
+                        Batches.put(items.targetItem(items.userKey(connection.userId()), connection.target(), ttl))));
         return presence.join(connection.userId(), connection.id());
     }
 
@@ -133,23 +133,13 @@ public final class ConnectionRegistry {
     void leave(String connectionId, Left left) {
         meter.call("write:deregister");
         var all = new ArrayList<Map<String, AttributeValue>>();
-        query("write:deregister", indexQuery(connectionId).build(), all::add);
+        queries.query("write:deregister", queries.indexQuery(connectionId).build(), all::add);
         var userId = all.stream()
                 .filter(item -> item.containsKey(Items.USER))
                 .map(item -> item.get(Items.USER).s())
                 .findFirst();
         userId.ifPresent(user -> left.then(user, presence.leave(user, connectionId)));
-        batches.write(
-                "write:deregister",
-                all.stream()
-                        .map(item -> WriteRequest.builder()
-                                .deleteRequest(DeleteRequest.builder()
-                                        .key(Items.key(
-                                                item.get(Items.PK).s(),
-                                                item.get(Items.SK).s()))
-                                        .build())
-                                .build())
-                        .toList());
+        batches.write("write:deregister", all.stream().map(Batches::deleteOf).toList());
     }
 
     /**
@@ -159,36 +149,12 @@ public final class ConnectionRegistry {
     void sweepConnection(String connectionId, Announcer announcer) {
         leave(
                 connectionId,
-                (user, outcome) -> announce(
+                (user, outcome) -> announcements.announce(
                         user,
                         outcome.transition()
                                 .map(PresenceLedger.Transition::owed)
                                 .orElseGet(() -> presence.owed(user)),
                         announcer));
-    }
-
-    /**
-     * Announces what a join or leave leaves owed: the owed versions of its transition; after a repeat (a retry of
-     * a register or deregister whose announcement failed), whatever the user's presence still owes; else nothing.
-     */
-    void settle(String userId, PresenceLedger.Outcome outcome, Announcer announcer) {
-        if (outcome.transition().isPresent()) {
-            announce(userId, outcome.transition().get().owed(), announcer);
-        } else if (outcome.repeat()) {
-            announceOwed(userId, announcer);
-        }
-    }
-
-    private void announce(String userId, List<PresenceChange> owed, Announcer announcer) {
-        if (owed.isEmpty()) {
-            return;
-        }
-        try {
-            owed.forEach(announcer::announce);
-        } catch (RuntimeException e) {
-            throw new PresenceOwedException(userId, e);
-        }
-        presence.announced(userId, owed.getLast().version());
     }
 
     private static Optional<PresenceChange> last(PresenceLedger.Outcome outcome) {
@@ -200,105 +166,46 @@ public final class ConnectionRegistry {
 
     /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
     public void subscribe(Connection connection, Collection<String> topics) {
-        meter.call("write:subscribe");
-        var ttl = ttl();
-        batches.write(
-                "write:subscribe",
-                topics.stream()
-                        .distinct()
-                        .map(topic -> put(items.targetItem(items.topicKey(topic), connection.target(), ttl)))
-                        .toList());
+        this.topics.subscribe(connection, topics);
     }
 
     /** Unsubscribes a connection from topics: BatchWriteItem deletes. Unknown topics are harmless. */
     public void unsubscribe(String connectionId, Collection<String> topics) {
-        meter.call("write:unsubscribe");
-        batches.write(
-                "write:unsubscribe",
-                topics.stream()
-                        .distinct()
-                        .map(topic -> WriteRequest.builder()
-                                .deleteRequest(DeleteRequest.builder()
-                                        .key(Items.key(items.topicKey(topic), items.connectionKey(connectionId)))
-                                        .build())
-                                .build())
-                        .toList());
+        this.topics.unsubscribe(connectionId, topics);
     }
 
     /** Every subscriber of a topic: one Query on {@code topic#<t>}, every page. */
     public List<Target> subscribersOf(String topic) {
-        meter.call("read:subscribersOf");
-        return targets("read:subscribersOf", beginsWith(items.topicKey(topic), items.connectionPrefix()));
+        return topics.subscribersOf(topic);
     }
 
-    /**
-     * The nodes holding subscribers of a topic, with their counts: one Query on {@code topic#<t>} for the
-     * {@code node#} entries. Each node writes its own entry when its count of subscribers changes, so this changes
-     * only when a node gains its first, or loses its last, subscriber of the topic, or its count moves.
-     */
+    /** The nodes holding subscribers of a topic, with their counts: one Query on {@code topic#<t>}. */
     public List<TopicNode> nodesOf(String topic) {
-        meter.call("read:nodesOf");
-        var nodes = new ArrayList<TopicNode>();
-        var now = nowSeconds();
-        query(
-                "read:nodesOf",
-                beginsWith(items.topicKey(topic), items.nodePrefix()).build(),
-                item -> {
-                    if (Items.isLive(item, now)) {
-                        nodes.add(new TopicNode(
-                                item.get(Items.SK)
-                                        .s()
-                                        .substring(items.nodePrefix().length()),
-                                item.get(Items.ENDPOINT).s(),
-                                Integer.parseInt(item.get(Items.COUNT).n())));
-                    }
-                });
-        return nodes;
+        return topics.nodesOf(topic);
     }
 
-    /**
-     * Records how many subscribers of a topic a node has: one PutItem of {@code topic#<t>}/{@code node#<n>}, or a
-     * DeleteItem when there are none left.
-     */
+    /** Records how many subscribers of a topic a node has: one PutItem, or a DeleteItem when none are left. */
     public void topicSubscribers(String topic, String nodeId, String endpoint, int subscribers) {
-        meter.call("write:topicSubscribers");
-        var key = Items.key(items.topicKey(topic), items.nodeKey(nodeId));
-        if (subscribers <= 0) {
-            call(
-                    "write:topicSubscribers",
-                    () -> meter.write(
-                            "write:topicSubscribers",
-                            dynamoDb.deleteItem(b -> b.tableName(settings.table())
-                                            .key(key)
-                                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                                    .consumedCapacity()));
-            return;
-        }
-        var item = new HashMap<>(key);
-        item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
-        item.put(Items.COUNT, Items.number(subscribers));
-        item.put(Items.TTL, Items.number(ttl()));
-        call(
-                "write:topicSubscribers",
-                () -> meter.write(
-                        "write:topicSubscribers",
-                        dynamoDb.putItem(b -> b.tableName(settings.table())
-                                        .item(item)
-                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                                .consumedCapacity()));
+        topics.topicSubscribers(topic, nodeId, endpoint, subscribers);
+    }
+
+    /** Removes a node's per-topic entries: one Query on the index, then BatchWriteItem deletes. */
+    public void forgetTopicsOf(String nodeId) {
+        topics.forgetTopicsOf(nodeId);
     }
 
     /** Every live connection of a user: one Query on {@code user#<u>} (connection entries only), every page. */
     public List<Target> connectionsOf(String userId) {
         meter.call("read:connectionsOf");
-        return targets("read:connectionsOf", beginsWith(items.userKey(userId), items.connectionPrefix()));
+        return queries.targets(
+                "read:connectionsOf", queries.beginsWith(items.userKey(userId), items.connectionPrefix()));
     }
 
     /** One connection's record: one Query on the index ({@code conn#<id>}, partition starting {@code node#}). */
     public Optional<Connection> connection(String connectionId) {
         meter.call("read:connection");
         var found = new ArrayList<Connection>();
-        var request = indexQuery(connectionId)
+        var request = queries.indexQuery(connectionId)
                 .keyConditionExpression("#sk = :sk AND begins_with(#pk, :node)")
                 .expressionAttributeNames(Map.of("#sk", Items.SK, "#pk", Items.PK))
                 .expressionAttributeValues(Map.of(
@@ -306,7 +213,7 @@ public final class ConnectionRegistry {
                         ":node", AttributeValue.fromS(items.nodePrefix())))
                 .build();
         var now = nowSeconds();
-        query("read:connection", request, item -> {
+        queries.query("read:connection", request, item -> {
             if (Items.isLive(item, now)) {
                 found.add(items.connection(item));
             }
@@ -317,9 +224,9 @@ public final class ConnectionRegistry {
     /** Every connection held by one node: one Query on {@code node#<n>}, every page (expired items included). */
     public List<Target> connectionsOfNode(String nodeId) {
         var targets = new ArrayList<Target>();
-        query(
+        queries.query(
                 "read:connectionsOfNode",
-                partitionQuery(items.nodeKey(nodeId)).build(),
+                queries.partitionQuery(items.nodeKey(nodeId)).build(),
                 item -> targets.add(items.target(item)));
         return targets;
     }
@@ -332,7 +239,7 @@ public final class ConnectionRegistry {
         meter.call("read:everyone");
         var everyone = new LinkedHashMap<Node, List<Target>>();
         for (var node : liveNodes()) {
-            everyone.put(node, targets("read:everyone", partitionQuery(items.nodeKey(node.id()))));
+            everyone.put(node, queries.targets("read:everyone", queries.partitionQuery(items.nodeKey(node.id()))));
         }
         return everyone;
     }
@@ -347,23 +254,7 @@ public final class ConnectionRegistry {
      * node takes its lease with {@link #claimNode} and renews it with {@link #renewLease}, which fence.
      */
     public Node heartbeat(String nodeId, String endpoint) {
-        meter.call("write:heartbeat");
-        var now = clock.instant();
-        var lease = now.plus(settings.nodeLease());
-        var item = Items.key(items.nodesPartition(), items.nodeKey(nodeId));
-        item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
-        item.put(Items.LEASE, Items.number(lease.toEpochMilli()));
-        item.put(Items.EPOCH, AttributeValue.fromS(Leases.newEpoch()));
-        item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
-        call(
-                "write:heartbeat",
-                () -> meter.write(
-                        "write:heartbeat",
-                        dynamoDb.putItem(b -> b.tableName(settings.table())
-                                        .item(item)
-                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                                .consumedCapacity()));
-        return new Node(nodeId, endpoint, lease);
+        return leases.write(nodeId, endpoint);
     }
 
     /**
@@ -445,38 +336,9 @@ public final class ConnectionRegistry {
         sweeps.sweepDead(sweeper, parallelism, announcer);
     }
 
-    /**
-     * Removes a node's per-topic entries: one Query on the index ({@code node#<n>}, partitions starting
-     * {@code topic#}), then BatchWriteItem deletes.
-     */
-    public void forgetTopicsOf(String nodeId) {
-        var keys = new ArrayList<WriteRequest>();
-        var request = QueryRequest.builder()
-                .tableName(settings.table())
-                .indexName(settings.index())
-                .limit(settings.pageSize())
-                .keyConditionExpression("#sk = :sk AND begins_with(#pk, :topic)")
-                .expressionAttributeNames(Map.of("#sk", Items.SK, "#pk", Items.PK))
-                .expressionAttributeValues(Map.of(
-                        ":sk", AttributeValue.fromS(items.nodeKey(nodeId)),
-                        ":topic", AttributeValue.fromS(items.topicKey(""))))
-                .build();
-        query(
-                "write:forgetTopicsOf",
-                request,
-                item -> keys.add(WriteRequest.builder()
-                        .deleteRequest(DeleteRequest.builder()
-                                .key(Items.key(
-                                        item.get(Items.PK).s(),
-                                        item.get(Items.SK).s()))
-                                .build())
-                        .build()));
-        batches.write("write:forgetTopicsOf", keys);
-    }
-
     /** Forgets a node once its connections are cleaned up: one DeleteItem. */
     public void forgetNode(String nodeId) {
-        call(
+        queries.call(
                 "write:forgetNode",
                 () -> dynamoDb.deleteItem(b -> b.tableName(settings.table()).key(items.nodeRecordKey(nodeId))));
     }
@@ -497,7 +359,7 @@ public final class ConnectionRegistry {
         var departures = topics.entrySet().stream()
                 .map(e -> new Departures.Departure(e.getKey(), e.getValue()))
                 .toList();
-        return new Departures(this, presence, items, batches).leave(departures, announcer, parallelism);
+        return new Departures(announcements, presence, items, batches).leave(departures, announcer, parallelism);
     }
 
     /**
@@ -508,76 +370,13 @@ public final class ConnectionRegistry {
         var ttl = Items.number(ttl());
         var puts = new ArrayList<WriteRequest>();
         for (var id : connectionIds) {
-            query("write:refresh", indexQuery(id).build(), item -> {
+            queries.query("write:refresh", queries.indexQuery(id).build(), item -> {
                 var renewed = new HashMap<>(item);
                 renewed.put(Items.TTL, ttl);
-                puts.add(put(renewed));
+                puts.add(Batches.put(renewed));
             });
         }
         batches.write("write:refresh", puts);
-    }
-
-    private List<Target> targets(String operation, QueryRequest.Builder request) {
-        var targets = new ArrayList<Target>();
-        var now = nowSeconds();
-        query(operation, request.build(), item -> {
-            if (Items.isLive(item, now)) {
-                targets.add(items.target(item));
-            }
-        });
-        return targets;
-    }
-
-    private QueryRequest.Builder partitionQuery(String partition) {
-        return QueryRequest.builder()
-                .tableName(settings.table())
-                .limit(settings.pageSize())
-                .keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", Items.PK))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)));
-    }
-
-    private QueryRequest.Builder beginsWith(String partition, String sortPrefix) {
-        return partitionQuery(partition)
-                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#pk", Items.PK, "#sk", Items.SK))
-                .expressionAttributeValues(
-                        Map.of(":pk", AttributeValue.fromS(partition), ":prefix", AttributeValue.fromS(sortPrefix)));
-    }
-
-    private QueryRequest.Builder indexQuery(String connectionId) {
-        return QueryRequest.builder()
-                .tableName(settings.table())
-                .indexName(settings.index())
-                .limit(settings.pageSize())
-                .keyConditionExpression("#sk = :sk")
-                .expressionAttributeNames(Map.of("#sk", Items.SK))
-                .expressionAttributeValues(Map.of(":sk", AttributeValue.fromS(items.connectionKey(connectionId))));
-    }
-
-    /** Every page of a Query (the SDK's paginator follows LastEvaluatedKey), each page's capacity recorded. */
-    private void query(String operation, QueryRequest request, Consumer<Map<String, AttributeValue>> each) {
-        call(operation, () -> dynamoDb.queryPaginator(request.toBuilder()
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                        .build())
-                .forEach(page -> {
-                    meter.read(operation, page.consumedCapacity());
-                    page.items().forEach(each);
-                }));
-    }
-
-    private void call(String operation, Runnable call) {
-        try {
-            call.run();
-        } catch (SdkException e) {
-            throw new RegistryException(operation + " on table " + settings.table(), e);
-        }
-    }
-
-    private static WriteRequest put(Map<String, AttributeValue> item) {
-        return WriteRequest.builder()
-                .putRequest(PutRequest.builder().item(item).build())
-                .build();
     }
 
     private long ttl() {

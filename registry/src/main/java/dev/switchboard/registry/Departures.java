@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -21,13 +20,13 @@ final class Departures {
     /** A connection leaving, with the topics it is subscribed to on its node. */
     record Departure(Connection connection, Collection<String> topics) {}
 
-    private final ConnectionRegistry registry;
+    private final Announcements announcements;
     private final PresenceLedger presence;
     private final Items items;
     private final Batches batches;
 
-    Departures(ConnectionRegistry registry, PresenceLedger presence, Items items, Batches batches) {
-        this.registry = registry;
+    Departures(Announcements announcements, PresenceLedger presence, Items items, Batches batches) {
+        this.announcements = announcements;
         this.presence = presence;
         this.items = items;
         this.batches = batches;
@@ -49,7 +48,7 @@ final class Departures {
                             .toList();
                     try {
                         for (var outcome : presence.leaveAll(user.getKey(), ids)) {
-                            registry.settle(user.getKey(), outcome, announcer);
+                            announcements.settle(user.getKey(), outcome, announcer);
                         }
                         batches.write("write:deregister", deletes(user.getValue()));
                     } catch (RuntimeException e) {
@@ -69,16 +68,10 @@ final class Departures {
         for (var departure : departures) {
             var connection = departure.connection();
             var key = items.connectionKey(connection.id());
-            deletes.add(delete(items.nodeKey(connection.nodeId()), key));
-            deletes.add(delete(items.userKey(connection.userId()), key));
-            departure.topics().forEach(topic -> deletes.add(delete(items.topicKey(topic), key)));
+            deletes.add(Batches.delete(items.nodeKey(connection.nodeId()), key));
+            deletes.add(Batches.delete(items.userKey(connection.userId()), key));
+            departure.topics().forEach(topic -> deletes.add(Batches.delete(items.topicKey(topic), key)));
         }
         return deletes;
-    }
-
-    private static WriteRequest delete(String pk, String sk) {
-        return WriteRequest.builder()
-                .deleteRequest(DeleteRequest.builder().key(Items.key(pk, sk)).build())
-                .build();
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -232,6 +233,26 @@ final class Leases {
         return " AND #" + name + " = :" + name;
     }
 
+    /** Writes a node's record unconditionally, lease and all (tests, stand-in nodes): one PutItem. */
+    Node write(String nodeId, String endpoint) {
+        meter.call("write:heartbeat");
+        var lease = clock.instant().plus(settings.nodeLease());
+        var item = Items.key(items.nodesPartition(), items.nodeKey(nodeId));
+        item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
+        item.put(Items.LEASE, Items.number(lease.toEpochMilli()));
+        item.put(Items.EPOCH, AttributeValue.fromS(newEpoch()));
+        item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
+        call(
+                "write:heartbeat",
+                () -> meter.write(
+                        "write:heartbeat",
+                        dynamoDb.putItem(b -> b.tableName(settings.table())
+                                        .item(item)
+                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                                .consumedCapacity()));
+        return new Node(nodeId, endpoint, lease);
+    }
+
     private NodeRecord record(Map<String, AttributeValue> item) {
         return new NodeRecord(
                 item.get(Items.SK).s().substring(items.nodePrefix().length()),
@@ -242,7 +263,7 @@ final class Leases {
                 Optional.ofNullable(item.get(Items.SWEPT_AT)).map(v -> Instant.ofEpochMilli(Long.parseLong(v.n()))));
     }
 
-    private <T> T call(String operation, java.util.function.Supplier<T> call) {
+    private <T> T call(String operation, Supplier<T> call) {
         try {
             return call.get();
         } catch (ConditionalCheckFailedException e) {

@@ -165,9 +165,9 @@ public final class ClientConnection {
         return send(OutFrame.of(text)) == SendResult.QUEUED;
     }
 
-    /** Queues a WebSocket ping (liveness). */
+    /** Queues a WebSocket ping (liveness), once it is reading: a pong it cannot read would wait in the kernel. */
     public void ping() {
-        if (isOpen()) {
+        if (isOpen() && reading) {
             outbound.offer(new Outbound.Ping());
         }
     }

@@ -1,0 +1,300 @@
+package dev.switchboard.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.hub.ClientConnection;
+import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.outputs.OutputException;
+import dev.switchboard.app.outputs.Outputs;
+import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.ErrorCode;
+import dev.switchboard.app.protocol.Frame;
+import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.topics.TopicRelay;
+import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.RegistryException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * What a client's frames do, in both dialects: size and rate checked, parsed, then answered (pings), sent on to the
+ * backends (send, publish), or applied to its topics (subscribe, unsubscribe, y-webrtc's publish relayed to every
+ * subscriber on every node). Refusals count towards the abuse limit; past it the connection is closed with 1008.
+ * Never throws: a frame that fails is answered with an error frame and the connection stays up.
+ */
+final class ClientFrames {
+    private static final System.Logger LOG = System.getLogger(ClientFrames.class.getName());
+
+    private final GatewaySettings settings;
+    private final ConnectionRegistry registry;
+    private final LocalConnections hub;
+    private final Outputs outputs;
+    private final GatewayMetrics metrics;
+    private final ObjectMapper json;
+    private final FrameParser parser;
+    private final FrameLimit frameLimit;
+    private final TopicRelay relay;
+    private final AwsCalls aws;
+
+    ClientFrames(
+            GatewaySettings settings,
+            ConnectionRegistry registry,
+            LocalConnections hub,
+            Outputs outputs,
+            GatewayMetrics metrics,
+            ObjectMapper json,
+            FrameLimit frameLimit,
+            TopicRelay relay,
+            AwsCalls aws) {
+        this.settings = settings;
+        this.registry = registry;
+        this.hub = hub;
+        this.outputs = outputs;
+        this.metrics = metrics;
+        this.json = json;
+        this.parser = new FrameParser(json, settings.maxTopicLength());
+        this.frameLimit = frameLimit;
+        this.relay = relay;
+        this.aws = aws;
+    }
+
+    /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
+    void onText(ClientConnection connection, String text) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        try {
+            connection.touch();
+            if (!connection.rate().tryAcquire()) {
+                rateLimited(connection);
+                return;
+            }
+            if (frameLimit.exceeds(text)) {
+                refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+                return;
+            }
+            connection.rate().accepted();
+            handle(connection, parser.parse(text));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "frame failed connectionId=" + connection.id(), e);
+            error(connection, ErrorCode.INTERNAL, "the frame could not be handled");
+        }
+    }
+
+    /** A binary frame: neither dialect has them. Counts towards the abuse limit. */
+    void onBinary(ClientConnection connection) {
+        if (connection.isOpen() && admitted(connection)) {
+            refuse(
+                    connection,
+                    "binary",
+                    ErrorCode.BINARY_NOT_SUPPORTED,
+                    "binary frames are not supported; send JSON text frames");
+        }
+    }
+
+    /** A frame larger than the limit, refused unread (its fragments were not kept). Counts towards the abuse limit. */
+    void onTooLarge(ClientConnection connection) {
+        if (connection.isOpen() && admitted(connection)) {
+            refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+        }
+    }
+
+    private void handle(ClientConnection connection, Frame frame) {
+        switch (frame) {
+            case Frame.Ping ping -> {
+                metrics.frameIn("ping");
+                reply(
+                        connection,
+                        "pong",
+                        json.createObjectNode()
+                                .put("type", "pong")
+                                .put("statusCode", 200)
+                                .put("connectionId", connection.id()));
+            }
+            case Frame.Send send -> {
+                metrics.frameIn("send");
+                output(connection, "sqs", () -> outputs.send(connection.userId(), connection.id(), send.message()));
+            }
+            case Frame.Publish publish -> {
+                metrics.frameIn("publish");
+                output(
+                        connection,
+                        "sns",
+                        () -> outputs.publish(connection.userId(), connection.id(), publish.message()));
+            }
+            case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics());
+            case Frame.Unsubscribe unsubscribe -> {
+                metrics.frameIn("unsubscribe");
+                if (unsubscribe.topics().size() > settings.maxTopics()) {
+                    error(
+                            connection,
+                            ErrorCode.TOO_MANY_TOPICS,
+                            "an unsubscribe names at most " + settings.maxTopics() + " topics; none was unsubscribed");
+                    return;
+                }
+                var removed = hub.unsubscribe(connection, unsubscribe.topics());
+                try {
+                    aws.run(() -> {
+                        registry.unsubscribe(connection.id(), unsubscribe.topics());
+                        removed.forEach(relay::countChanged);
+                    });
+                } catch (RegistryException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "unsubscribe not recorded connectionId={0}: {1}",
+                            connection.id(),
+                            e.getMessage());
+                }
+            }
+            case Frame.TopicPublish publish -> {
+                metrics.frameIn("topic_publish");
+                relay.publish(publish.topic(), clients -> withClients(publish, clients));
+            }
+            case Frame.TopicPing ping -> {
+                metrics.frameIn("topic_ping");
+                reply(connection, "pong", json.createObjectNode().put("type", "pong"));
+            }
+            case Frame.Invalid invalid -> {
+                metrics.frameIn("invalid");
+                error(connection, invalid.code(), invalid.message());
+            }
+        }
+    }
+
+    private void subscribe(ClientConnection connection, List<String> topics) {
+        metrics.frameIn("subscribe");
+        var fresh = topics.stream()
+                .distinct()
+                .filter(t -> !connection.isSubscribedTo(t))
+                .count();
+        if (connection.topicCount() + fresh > settings.maxTopics()) {
+            error(
+                    connection,
+                    ErrorCode.TOO_MANY_TOPICS,
+                    "a connection may subscribe to at most " + settings.maxTopics()
+                            + " topics; none of these was subscribed");
+            return;
+        }
+        var added = hub.subscribe(connection, topics);
+        if (added.isEmpty()) {
+            return;
+        }
+        try {
+            aws.run(() -> {
+                registry.subscribe(connection.record(), added);
+                added.forEach(relay::countChanged);
+            });
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());
+            error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
+        }
+    }
+
+    /**
+     * y-webrtc's publish frame as relayed: the sender's own text with {@code clients} spliced in before its closing
+     * brace, so numbers and everything else arrive exactly as sent, and nothing is serialized per publish.
+     */
+    static String withClients(Frame.TopicPublish publish, int clients) {
+        if (publish.frame().has("clients")) {
+            // The sender set its own: replace it, as y-webrtc's server does.
+            return publish.frame().deepCopy().put("clients", clients).toString();
+        }
+        var text = publish.text();
+        var end = text.lastIndexOf('}');
+        return text.substring(0, end) + ",\"clients\":" + clients + text.substring(end);
+    }
+
+    private interface OutputCall {
+        void run() throws OutputException;
+    }
+
+    private void output(ClientConnection connection, String output, OutputCall call) {
+        try {
+            aws.call(() -> {
+                call.run();
+                return null;
+            });
+        } catch (OutputException e) {
+            metrics.outputFailure(output);
+            LOG.log(
+                    Level.WARNING,
+                    "output failed connectionId={0} output={1}: {2}",
+                    connection.id(),
+                    output,
+                    e.getMessage());
+            error(
+                    connection,
+                    e.configured() ? ErrorCode.OUTPUT_FAILED : ErrorCode.OUTPUT_NOT_CONFIGURED,
+                    e.getMessage());
+        }
+    }
+
+    /** Takes a rate token for a refused frame too: refusing costs an error frame, and is rate-limited the same. */
+    private boolean admitted(ClientConnection connection) {
+        if (connection.rate().tryAcquire()) {
+            return true;
+        }
+        rateLimited(connection);
+        return false;
+    }
+
+    /** Refuses a frame (too large, binary): counted as refused in a row, told, and closed past the abuse limit. */
+    private void refuse(ClientConnection connection, String kind, ErrorCode code, String message) {
+        metrics.frameIn(kind);
+        connection.rate().refused();
+        if (!abusive(connection)) {
+            error(connection, code, message);
+        }
+    }
+
+    /** Past the abuse limit (refusals in a row): closed with 1008. */
+    private boolean abusive(ClientConnection connection) {
+        var refused = connection.rate().refusedInARow();
+        if (refused < settings.abuseThreshold()) {
+            return false;
+        }
+        if (connection.isOpen()) {
+            LOG.log(
+                    Level.WARNING,
+                    "closing abusive connection connectionId={0} refusedInARow={1}",
+                    connection.id(),
+                    refused);
+            connection.close(CloseCode.POLICY_VIOLATION, "abuse");
+        }
+        return true;
+    }
+
+    private void rateLimited(ClientConnection connection) {
+        var refused = connection.rate().refusedInARow();
+        if (abusive(connection)) {
+            return;
+        }
+        if (refused == 1 || refused % 100 == 0) {
+            error(
+                    connection,
+                    ErrorCode.RATE_LIMITED,
+                    "more than " + (int) settings.ratePerSecond() + " frames a second; frames are being dropped");
+        } else {
+            metrics.error(ErrorCode.RATE_LIMITED);
+        }
+    }
+
+    private void error(ClientConnection connection, ErrorCode code, String message) {
+        metrics.error(code);
+        reply(
+                connection,
+                "error",
+                json.createObjectNode()
+                        .put("type", "error")
+                        .put("code", code.wireName())
+                        .put("message", message));
+    }
+
+    private void reply(ClientConnection connection, String kind, ObjectNode frame) {
+        if (connection.send(frame.toString())) {
+            metrics.frameOut(kind);
+        }
+    }
+}
