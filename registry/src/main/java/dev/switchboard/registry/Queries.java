@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
@@ -86,5 +88,10 @@ final class Queries {
         } catch (SdkException e) {
             throw new RegistryException(operation + " on table " + settings.table(), e);
         }
+    }
+
+    /** One write, its capacity recorded. */
+    void write(String operation, Supplier<ConsumedCapacity> write) {
+        call(operation, () -> meter.write(operation, write.get()));
     }
 }

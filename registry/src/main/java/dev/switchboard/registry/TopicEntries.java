@@ -106,28 +106,18 @@ final class TopicEntries {
         meter.call("write:topicSubscribers");
         var key = Items.key(items.topicKey(topic), items.nodeKey(nodeId));
         if (subscribers <= 0) {
-            queries.call(
-                    "write:topicSubscribers",
-                    () -> meter.write(
-                            "write:topicSubscribers",
-                            dynamoDb.deleteItem(b -> b.tableName(settings.table())
-                                            .key(key)
-                                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                                    .consumedCapacity()));
+            queries.write("write:topicSubscribers", () -> dynamoDb.deleteItem(b ->
+                            b.tableName(settings.table()).key(key).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity());
             return;
         }
         var item = new HashMap<>(key);
         item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
         item.put(Items.COUNT, Items.number(subscribers));
         item.put(Items.TTL, Items.number(ttl()));
-        queries.call(
-                "write:topicSubscribers",
-                () -> meter.write(
-                        "write:topicSubscribers",
-                        dynamoDb.putItem(b -> b.tableName(settings.table())
-                                        .item(item)
-                                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                                .consumedCapacity()));
+        queries.write("write:topicSubscribers", () -> dynamoDb.putItem(b ->
+                        b.tableName(settings.table()).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                .consumedCapacity());
     }
 
     /**
