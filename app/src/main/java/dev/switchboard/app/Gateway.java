@@ -118,19 +118,20 @@ public final class Gateway implements ClientConnection.Ending {
             connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
         }
         var together = new LinkedHashMap<Connection, List<String>>();
-        var alone = new ArrayList<String>();
+        var alone = new ArrayList<Connection>();
         for (var connection : connections) {
             if (work.busy(key(connection))) {
-                alone.add(connection.id());
+                alone.add(connection.record());
             } else {
                 together.put(connection.record(), connection.topicList());
             }
         }
         try {
-            alone.addAll(registry.deregisterAll(together, announcer, AWS_CALL_THREADS));
+            var stayed = Set.copyOf(registry.deregisterAll(together, announcer, AWS_CALL_THREADS));
+            together.keySet().stream().filter(c -> stayed.contains(c.id())).forEach(alone::add);
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "drain: deregistering together failed, one by one instead: {0}", e.getMessage());
-            together.keySet().forEach(c -> alone.add(c.id()));
+            alone.addAll(together.keySet());
         }
         alone.forEach(this::forget);
         for (var topic : topics) {
@@ -144,8 +145,8 @@ public final class Gateway implements ClientConnection.Ending {
     }
 
     /** Deregisters the connection after any registry work already asked for it, retried until it succeeds. */
-    private void forget(String connectionId) {
-        work.start("connection:" + connectionId, "deregister", () -> registry.deregister(connectionId, announcer));
+    private void forget(Connection record) {
+        work.start("connection:" + record.id(), "deregister", () -> registry.deregister(record, announcer));
     }
 
     private static Duration remaining(long deadline) {
@@ -231,7 +232,7 @@ public final class Gateway implements ClientConnection.Ending {
         }
         if (draining) { // the drain may have missed this registration: undo it
             connection.close(CloseCode.GOING_AWAY, "drain");
-            forget(record.id());
+            forget(record);
         }
         connection.reading();
         LOG.log(
@@ -274,7 +275,7 @@ public final class Gateway implements ClientConnection.Ending {
         }
         if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
             work.start(key(connection), "deregister", () -> {
-                registry.deregister(connection.id(), announcer);
+                registry.deregister(connection.record(), announcer);
                 left.forEach(relay::countChanged);
             });
         }

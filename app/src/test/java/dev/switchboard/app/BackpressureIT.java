@@ -149,6 +149,56 @@ class BackpressureIT {
         }
     }
 
+    @Test
+    void aPostToAConnectionWhoseQueueIsFullIsThrottledAndTheConnectionClosed(Emulators emulators, TestNames names)
+            throws Exception {
+        var settings = new HashMap<>(SETTINGS);
+        settings.put("OUTBOUND_STALL", "PT60S"); // the queue's bound, not the stall, is what this test reaches
+        try (var gateway = new GatewayFixture(emulators, names, settings);
+                var http = HttpClient.newHttpClient()) {
+            var user = names.unique("stalled");
+            try (var stalled =
+                    RawClient.connect(gateway.server.port(), "/ws?authorization=" + gateway.token(user), 4096)) {
+                var id = Await.until(
+                                "registered",
+                                Duration.ofSeconds(10),
+                                () -> gateway.registry.connectionsOf(user),
+                                targets -> targets.size() == 1)
+                        .getFirst()
+                        .connectionId();
+                var post = HttpRequest.newBuilder(URI.create(gateway.management() + "/@connections/" + id))
+                        .POST(HttpRequest.BodyPublishers.ofString("z".repeat(8_000)))
+                        .build();
+                HttpResponse<String> refused = null;
+                // The kernel's buffers at both ends fill first, then the outbound queue (OUTBOUND_MAX_BYTES).
+                for (var i = 0; i < 20_000 && refused == null; i++) {
+                    var response = http.send(post, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                        refused = response;
+                    }
+                }
+
+                assertThat(refused).as("a POST refused").isNotNull();
+                assertThat(refused.statusCode()).isEqualTo(429);
+                assertThat(refused.headers().firstValue("x-amzn-ErrorType")).hasValue("LimitExceededException");
+                assertThat(refused.body()).contains("outbound queue is full");
+                Await.until(
+                        "the slow consumer deregistered",
+                        Duration.ofSeconds(20),
+                        () -> gateway.registry.connectionsOf(user),
+                        List::isEmpty);
+                assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .as("then gone")
+                        .isEqualTo(410);
+                assertThat(metrics(gateway))
+                        .containsPattern("switchboard_slow_consumer_closes_total\\{reason=\"queue_full\",?} 1");
+                assertThat(stalled.endedWithin(Duration.ofSeconds(5)))
+                        .as("its socket cut")
+                        .isTrue();
+            }
+        }
+    }
+
     private static TestClient subscriber(GatewayFixture node, String room, String user) throws Exception {
         var client = node.connect(user);
         client.send("{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}");

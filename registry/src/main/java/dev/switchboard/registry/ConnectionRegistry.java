@@ -89,7 +89,8 @@ public final class ConnectionRegistry {
      */
     public Optional<PresenceChange> deregister(String connectionId) {
         var removed = new ArrayList<PresenceChange>();
-        leave(connectionId, (user, outcome) -> outcome.transition().ifPresent(t -> removed.addAll(t.owed())));
+        leave(connectionId, Optional.empty(), (user, outcome) -> outcome.transition()
+                .ifPresent(t -> removed.addAll(t.owed())));
         return removed.isEmpty() ? Optional.empty() : Optional.of(removed.getLast());
     }
 
@@ -100,7 +101,20 @@ public final class ConnectionRegistry {
      * @throws PresenceOwedException when the announcer failed
      */
     public void deregister(String connectionId, Announcer announcer) {
-        leave(connectionId, (user, outcome) -> announcements.settle(user, outcome, announcer));
+        leave(connectionId, Optional.empty(), (user, outcome) -> announcements.settle(user, outcome, announcer));
+    }
+
+    /**
+     * Removes a connection as {@link #deregister(String, Announcer)} does, knowing its user: its presence is left
+     * even when its items are already gone (deleted by a drain's batch that overtook its registration, or expired).
+     *
+     * @throws PresenceOwedException when the announcer failed
+     */
+    public void deregister(Connection connection, Announcer announcer) {
+        leave(
+                connection.id(),
+                Optional.of(connection.userId()),
+                (user, outcome) -> announcements.settle(user, outcome, announcer));
     }
 
     /**
@@ -130,14 +144,15 @@ public final class ConnectionRegistry {
         void then(String userId, PresenceLedger.Outcome outcome);
     }
 
-    void leave(String connectionId, Left left) {
+    void leave(String connectionId, Optional<String> knownUser, Left left) {
         meter.call("write:deregister");
         var all = new ArrayList<Map<String, AttributeValue>>();
         queries.query("write:deregister", queries.indexQuery(connectionId).build(), all::add);
         var userId = all.stream()
                 .filter(item -> item.containsKey(Items.USER))
                 .map(item -> item.get(Items.USER).s())
-                .findFirst();
+                .findFirst()
+                .or(() -> knownUser);
         userId.ifPresent(user -> left.then(user, presence.leave(user, connectionId)));
         batches.write("write:deregister", all.stream().map(Batches::deleteOf).toList());
     }
@@ -149,6 +164,7 @@ public final class ConnectionRegistry {
     void sweepConnection(String connectionId, Announcer announcer) {
         leave(
                 connectionId,
+                Optional.empty(),
                 (user, outcome) -> announcements.announce(
                         user,
                         outcome.transition()

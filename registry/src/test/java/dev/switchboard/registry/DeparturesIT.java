@@ -117,6 +117,27 @@ class DeparturesIT {
         assertThat(registry.subscribersOf("room")).isEmpty();
     }
 
+    @Test
+    void aConnectionWhoseItemsAreGoneStillLeavesPresenceWhenItsUserIsKnown() {
+        var connection = registered("a0", "alice", "n1", List.of());
+        // Its items deleted under it: a drain's batch that overtook its registration, or expiry.
+        var items = new Items(fixture.settings.prefix());
+        for (var pk : List.of(items.nodeKey("n1"), items.userKey("alice"))) {
+            fixture.emulators.dynamoDbClient().deleteItem(b -> b.tableName(fixture.settings.table())
+                    .key(Items.key(pk, items.connectionKey("a0"))));
+        }
+        var announced = new ArrayList<PresenceChange>();
+
+        registry.deregister("a0", announced::add);
+        assertThat(registry.connectionCount("alice"))
+                .as("by id alone: its user is unknown")
+                .isEqualTo(1);
+        registry.deregister(connection, announced::add);
+
+        assertThat(registry.connectionCount("alice")).isZero();
+        assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
+    }
+
     private Connection registered(String id, String user, String node, List<String> topics) {
         var connection = fixture.connection(id, user, node);
         registry.register(connection, Announcer.NONE);
