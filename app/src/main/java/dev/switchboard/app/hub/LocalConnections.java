@@ -9,15 +9,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The hub: the connections of this node and, per topic, which of them subscribe to it. Thread-safe; a publish
- * reads it without touching DynamoDB.
+ * The hub: the connections of this node, by id and by user, and, per topic, which of them subscribe to it.
+ * Thread-safe; a publish or a delivery reads it without touching DynamoDB.
  */
 public final class LocalConnections {
     private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientConnection>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
     public void add(ClientConnection connection) {
         connections.put(connection.id(), connection);
+        byUser.compute(connection.userId(), (user, set) -> {
+            var mine = set == null ? ConcurrentHashMap.<ClientConnection>newKeySet() : set;
+            mine.add(connection);
+            return mine;
+        });
+    }
+
+    /** The user's connections on this node. */
+    public List<ClientConnection> connectionsOf(String userId) {
+        var set = byUser.get(userId);
+        return set == null ? List.of() : List.copyOf(set);
     }
 
     public Optional<ClientConnection> get(String id) {
@@ -44,6 +56,10 @@ public final class LocalConnections {
     /** Removes the connection and its subscriptions; returns the topics it had. */
     public List<String> remove(ClientConnection connection) {
         connections.remove(connection.id(), connection);
+        byUser.computeIfPresent(connection.userId(), (user, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
         var topics = List.copyOf(connection.topics());
         unsubscribe(connection, topics);
         return topics;

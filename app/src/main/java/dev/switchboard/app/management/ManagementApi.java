@@ -1,6 +1,7 @@
 package dev.switchboard.app.management;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.delivery.NodeDeliveries;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * The internal socket's routes: the API Gateway Management API as the real {@code ApiGatewayManagementApiClient}
  * speaks it ({@code POST|GET|DELETE /@connections/{id}}, 410 {@code GoneException} for a connection not on this
- * node), the topic relay between our own nodes ({@code POST /@topics}, a {@code RelayBatch}), and {@code /metrics}
+ * node), the topic relay between our own nodes ({@code POST /@topics}, a {@code RelayBatch}), the pusher's deliveries
+ * ({@code POST /@deliveries}, {@link NodeDeliveries}), and {@code /metrics}
  * (Prometheus). {@code /health} on the same socket is Helidon's health observer ({@code service}'s {@code
  * Observability}).
  */
@@ -32,6 +34,7 @@ public final class ManagementApi {
     private final GatewayMetrics metrics;
     private final FrameLimit frameLimit;
     private final ObjectMapper json;
+    private final NodeDeliveries deliveries;
 
     public ManagementApi(
             LocalConnections hub,
@@ -44,6 +47,7 @@ public final class ManagementApi {
         this.metrics = metrics;
         this.frameLimit = frameLimit;
         this.json = json;
+        this.deliveries = new NodeDeliveries(hub, metrics, json, frameLimit);
     }
 
     public void routing(HttpRouting.Builder routing) {
@@ -51,6 +55,7 @@ public final class ManagementApi {
                 .get("/@connections/{id}", this::get)
                 .delete("/@connections/{id}", this::delete)
                 .post(TopicRelay.PATH, this::topicPublish)
+                .post(NodeDeliveries.PATH, this::deliveries)
                 .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
                         .send(metrics.scrape()));
     }
@@ -85,6 +90,18 @@ public final class ManagementApi {
                         "the connection's outbound queue is full; it is being closed as a slow consumer");
             case CLOSED -> gone(response);
         }
+    }
+
+    /** Notification requests from the pusher, for this node's connections (docs/delivery.md). */
+    private void deliveries(ServerRequest request, ServerResponse response) {
+        String results;
+        try {
+            results = deliveries.handle(request.content().as(byte[].class));
+        } catch (IllegalArgumentException e) {
+            error(response, Status.BAD_REQUEST_400, "BadRequestException", e.getMessage());
+            return;
+        }
+        response.header(HeaderNames.CONTENT_TYPE, "application/json").send(results);
     }
 
     /** A topic publish from another node of ours, for every subscriber on this one. */
