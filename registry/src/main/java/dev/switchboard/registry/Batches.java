@@ -50,14 +50,14 @@ final class Batches {
      *
      * @throws RegistryException when DynamoDB fails, or still leaves items unprocessed after the last attempt
      */
-    void write(String operation, List<WriteRequest> requests) {
+    void write(Operation operation, List<WriteRequest> requests) {
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
             var chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
             writeChunk(operation, new ArrayList<>(chunk));
         }
     }
 
-    private void writeChunk(String operation, List<WriteRequest> chunk) {
+    private void writeChunk(Operation operation, List<WriteRequest> chunk) {
         Map<String, List<WriteRequest>> pending = Map.of(table, chunk);
         for (int attempt = 1; ; attempt++) {
             var items = pending;

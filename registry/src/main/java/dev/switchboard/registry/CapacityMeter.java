@@ -24,12 +24,12 @@ public final class CapacityMeter {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    void call(String operation) {
+    void call(Operation operation) {
         counter(operation).calls.increment();
     }
 
     /** Capacity a read call consumed (DynamoDB reports some calls as a lone total). */
-    void read(String operation, ConsumedCapacity capacity) {
+    void read(Operation operation, ConsumedCapacity capacity) {
         if (capacity != null) {
             var units = capacity.readCapacityUnits() != null ? capacity.readCapacityUnits() : capacity.capacityUnits();
             counter(operation).read.add(units == null ? 0 : units);
@@ -37,7 +37,7 @@ public final class CapacityMeter {
     }
 
     /** Capacity a write call consumed, its index writes included. */
-    void write(String operation, ConsumedCapacity capacity) {
+    void write(Operation operation, ConsumedCapacity capacity) {
         if (capacity != null) {
             var units =
                     capacity.writeCapacityUnits() != null ? capacity.writeCapacityUnits() : capacity.capacityUnits();
@@ -45,7 +45,7 @@ public final class CapacityMeter {
         }
     }
 
-    void write(String operation, List<ConsumedCapacity> capacities) {
+    void write(Operation operation, List<ConsumedCapacity> capacities) {
         if (capacities != null) {
             capacities.forEach(c -> write(operation, c));
         }
@@ -58,7 +58,7 @@ public final class CapacityMeter {
         return snapshot;
     }
 
-    private Counter counter(String operation) {
-        return counters.computeIfAbsent(operation, name -> new Counter());
+    private Counter counter(Operation operation) {
+        return counters.computeIfAbsent(operation.label(), name -> new Counter());
     }
 }

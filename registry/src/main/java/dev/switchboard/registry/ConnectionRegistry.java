@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -125,14 +126,15 @@ public final class ConnectionRegistry {
      * @throws PresenceOwedException when the announcer failed
      */
     public void announceOwed(String userId, Announcer announcer) {
+        meter.call(Operation.WRITE_ANNOUNCE_OWED);
         announcements.announceOwed(userId, announcer);
     }
 
     private PresenceLedger.Outcome join(Connection connection) {
-        meter.call("write:register");
+        meter.call(Operation.WRITE_REGISTER);
         var ttl = ttl();
         batches.write(
-                "write:register",
+                Operation.WRITE_REGISTER,
                 List.of(
                         Batches.put(items.connectionItem(connection, ttl)),
                         Batches.put(items.targetItem(items.userKey(connection.userId()), connection.target(), ttl))));
@@ -145,16 +147,18 @@ public final class ConnectionRegistry {
     }
 
     void leave(String connectionId, Optional<String> knownUser, Left left) {
-        meter.call("write:deregister");
+        meter.call(Operation.WRITE_DEREGISTER);
         var all = new ArrayList<Map<String, AttributeValue>>();
-        queries.query("write:deregister", queries.indexQuery(connectionId).build(), all::add);
+        queries.query(
+                Operation.WRITE_DEREGISTER, queries.indexQuery(connectionId).build(), all::add);
         var userId = all.stream()
                 .filter(item -> item.containsKey(Items.USER))
                 .map(item -> item.get(Items.USER).s())
                 .findFirst()
                 .or(() -> knownUser);
         userId.ifPresent(user -> left.then(user, presence.leave(user, connectionId)));
-        batches.write("write:deregister", all.stream().map(Batches::deleteOf).toList());
+        batches.write(
+                Operation.WRITE_DEREGISTER, all.stream().map(Batches::deleteOf).toList());
     }
 
     /**
@@ -207,19 +211,20 @@ public final class ConnectionRegistry {
 
     /** Removes a node's per-topic entries: one Query on the index, then BatchWriteItem deletes. */
     public void forgetTopicsOf(String nodeId) {
+        meter.call(Operation.WRITE_FORGET_TOPICS_OF);
         topics.forgetTopicsOf(nodeId);
     }
 
     /** Every live connection of a user: one Query on {@code user#<u>} (connection entries only), every page. */
     public List<Target> connectionsOf(String userId) {
-        meter.call("read:connectionsOf");
+        meter.call(Operation.READ_CONNECTIONS_OF);
         return queries.targets(
-                "read:connectionsOf", queries.beginsWith(items.userKey(userId), items.connectionPrefix()));
+                Operation.READ_CONNECTIONS_OF, queries.beginsWith(items.userKey(userId), items.connectionPrefix()));
     }
 
     /** One connection's record: one Query on the index ({@code conn#<id>}, partition starting {@code node#}). */
     public Optional<Connection> connection(String connectionId) {
-        meter.call("read:connection");
+        meter.call(Operation.READ_CONNECTION);
         var found = new ArrayList<Connection>();
         var request = queries.indexQuery(connectionId)
                 .keyConditionExpression("#sk = :sk AND begins_with(#pk, :node)")
@@ -229,7 +234,7 @@ public final class ConnectionRegistry {
                         ":node", AttributeValue.fromS(items.nodePrefix())))
                 .build();
         var now = nowSeconds();
-        queries.query("read:connection", request, item -> {
+        queries.query(Operation.READ_CONNECTION, request, item -> {
             if (Items.isLive(item, now)) {
                 found.add(items.connection(item));
             }
@@ -239,9 +244,10 @@ public final class ConnectionRegistry {
 
     /** Every connection held by one node: one Query on {@code node#<n>}, every page (expired items included). */
     public List<Target> connectionsOfNode(String nodeId) {
+        meter.call(Operation.READ_CONNECTIONS_OF_NODE);
         var targets = new ArrayList<Target>();
         queries.query(
-                "read:connectionsOfNode",
+                Operation.READ_CONNECTIONS_OF_NODE,
                 queries.partitionQuery(items.nodeKey(nodeId)).build(),
                 item -> targets.add(items.target(item)));
         return targets;
@@ -252,16 +258,18 @@ public final class ConnectionRegistry {
      * (every page). Costs reads in proportion to the connections, never a Scan (docs/registry.md).
      */
     public Map<Node, List<Target>> everyone() {
-        meter.call("read:everyone");
+        meter.call(Operation.READ_EVERYONE);
         var everyone = new LinkedHashMap<Node, List<Target>>();
         for (var node : liveNodes()) {
-            everyone.put(node, queries.targets("read:everyone", queries.partitionQuery(items.nodeKey(node.id()))));
+            everyone.put(
+                    node, queries.targets(Operation.READ_EVERYONE, queries.partitionQuery(items.nodeKey(node.id()))));
         }
         return everyone;
     }
 
     /** Counts the user's live connections: one strongly consistent GetItem on the presence item. */
     public int connectionCount(String userId) {
+        meter.call(Operation.READ_PRESENCE);
         return presence.connectionCount(userId);
     }
 
@@ -283,6 +291,7 @@ public final class ConnectionRegistry {
      *     patience} of waiting
      */
     public Lease claimNode(String nodeId, String endpoint, Duration patience, Announcer announcer) {
+        meter.call(Operation.WRITE_LEASE);
         return sweeps.claim(nodeId, endpoint, patience, announcer);
     }
 
@@ -291,7 +300,7 @@ public final class ConnectionRegistry {
      * another run, or a survivor has taken its sweep — and the node must {@link #reclaimNode} it.
      */
     public Optional<Lease> renewLease(Lease lease, String endpoint) {
-        meter.call("write:heartbeat");
+        meter.call(Operation.WRITE_HEARTBEAT);
         return leases.renew(lease, endpoint);
     }
 
@@ -303,25 +312,20 @@ public final class ConnectionRegistry {
      * @throws RegistryException after {@code patience} of waiting
      */
     public Lease reclaimNode(String nodeId, String endpoint, Duration patience) {
+        meter.call(Operation.WRITE_LEASE);
         return sweeps.reclaim(nodeId, endpoint, patience);
     }
 
     /** Nodes whose lease runs: one Query on the nodes partition. */
     public List<Node> liveNodes() {
-        var now = clock.instant();
-        return leases.records().stream()
-                .filter(n -> n.aliveAt(now))
-                .map(Leases.NodeRecord::node)
-                .toList();
+        meter.call(Operation.READ_NODES);
+        return leases.nodes(true);
     }
 
     /** Nodes whose lease ran out, whose connections are to be cleaned up: one Query on the nodes partition. */
     public List<Node> deadNodes() {
-        var now = clock.instant();
-        return leases.records().stream()
-                .filter(n -> !n.aliveAt(now))
-                .map(Leases.NodeRecord::node)
-                .toList();
+        meter.call(Operation.READ_NODES);
+        return leases.nodes(false);
     }
 
     /**
@@ -349,14 +353,17 @@ public final class ConnectionRegistry {
      * @param sweeper who sweeps (a node id), written in the claim
      */
     public void sweepDeadNodes(String sweeper, int parallelism, Announcer announcer) {
+        meter.call(Operation.WRITE_SWEEP);
         sweeps.sweepDead(sweeper, parallelism, announcer);
     }
 
     /** Forgets a node once its connections are cleaned up: one DeleteItem. */
     public void forgetNode(String nodeId) {
-        queries.call(
-                "write:forgetNode",
-                () -> dynamoDb.deleteItem(b -> b.tableName(settings.table()).key(items.nodeRecordKey(nodeId))));
+        meter.call(Operation.WRITE_FORGET_NODE);
+        queries.write(Operation.WRITE_FORGET_NODE, () -> dynamoDb.deleteItem(b -> b.tableName(settings.table())
+                        .key(items.nodeRecordKey(nodeId))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                .consumedCapacity());
     }
 
     /**
@@ -371,7 +378,7 @@ public final class ConnectionRegistry {
      */
     public List<String> deregisterAll(
             Map<Connection, ? extends Collection<String>> topics, Announcer announcer, int parallelism) {
-        meter.call("write:deregisterAll");
+        meter.call(Operation.WRITE_DEREGISTER_ALL);
         var departures = topics.entrySet().stream()
                 .map(e -> new Departures.Departure(e.getKey(), e.getValue()))
                 .toList();
@@ -383,16 +390,17 @@ public final class ConnectionRegistry {
      * per connection one Query on the index and its items put again with a new TTL (BatchWriteItem).
      */
     public void refresh(Collection<String> connectionIds) {
+        meter.call(Operation.WRITE_REFRESH);
         var ttl = Items.number(ttl());
         var puts = new ArrayList<WriteRequest>();
         for (var id : connectionIds) {
-            queries.query("write:refresh", queries.indexQuery(id).build(), item -> {
+            queries.query(Operation.WRITE_REFRESH, queries.indexQuery(id).build(), item -> {
                 var renewed = new HashMap<>(item);
                 renewed.put(Items.TTL, ttl);
                 puts.add(Batches.put(renewed));
             });
         }
-        batches.write("write:refresh", puts);
+        batches.write(Operation.WRITE_REFRESH, puts);
     }
 
     private long ttl() {

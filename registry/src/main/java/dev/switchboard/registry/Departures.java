@@ -50,7 +50,7 @@ final class Departures {
                         for (var outcome : presence.leaveAll(user.getKey(), ids)) {
                             announcements.settle(user.getKey(), outcome, announcer);
                         }
-                        batches.write("write:deregister", deletes(user.getValue()));
+                        batches.write(Operation.WRITE_DEREGISTER, deletes(user.getValue()));
                     } catch (RuntimeException e) {
                         stayed.addAll(ids);
                     } finally {

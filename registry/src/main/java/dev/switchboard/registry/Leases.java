@@ -59,6 +59,15 @@ final class Leases {
         return UUID.randomUUID().toString();
     }
 
+    /** The nodes whose lease runs ({@code alive}) or ran out: one Query on the nodes partition. */
+    List<Node> nodes(boolean alive) {
+        var now = clock.instant();
+        return records().stream()
+                .filter(n -> n.aliveAt(now) == alive)
+                .map(NodeRecord::node)
+                .toList();
+    }
+
     /** Every node record: one Query on the nodes partition. */
     List<NodeRecord> records() {
         var records = new ArrayList<NodeRecord>();
@@ -70,8 +79,8 @@ final class Leases {
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(items.nodesPartition())))
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build();
-        call("read:nodes", () -> dynamoDb.queryPaginator(request).forEach(page -> {
-            meter.read("read:nodes", page.consumedCapacity());
+        call(Operation.READ_NODES, () -> dynamoDb.queryPaginator(request).forEach(page -> {
+            meter.read(Operation.READ_NODES, page.consumedCapacity());
             page.items().forEach(item -> records.add(record(item)));
         }));
         return records;
@@ -80,12 +89,12 @@ final class Leases {
     /** One node's record, read strongly consistent: one GetItem. */
     Optional<NodeRecord> record(String nodeId) {
         var result = call(
-                "read:node",
+                Operation.READ_NODE,
                 () -> dynamoDb.getItem(b -> b.tableName(settings.table())
                         .key(items.nodeRecordKey(nodeId))
                         .consistentRead(true)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        meter.read("read:node", result.consumedCapacity());
+        meter.read(Operation.READ_NODE, result.consumedCapacity());
         return result.hasItem() && !result.item().isEmpty() ? Optional.of(record(result.item())) : Optional.empty();
     }
 
@@ -116,14 +125,14 @@ final class Leases {
         var finalCondition = condition;
         try {
             var result = call(
-                    "write:lease",
+                    Operation.WRITE_LEASE,
                     () -> dynamoDb.putItem(b -> b.tableName(settings.table())
                             .item(item)
                             .conditionExpression(finalCondition)
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values.isEmpty() ? null : values)
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            meter.write("write:lease", result.consumedCapacity());
+            meter.write(Operation.WRITE_LEASE, result.consumedCapacity());
             return Optional.of(new Lease(nodeId, epoch, lease));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -138,7 +147,7 @@ final class Leases {
         var lease = clock.instant().plus(settings.nodeLease());
         try {
             var result = call(
-                    "write:lease",
+                    Operation.WRITE_LEASE,
                     () -> dynamoDb.updateItem(b -> b.tableName(settings.table())
                             .key(items.nodeRecordKey(held.nodeId()))
                             .updateExpression("SET #lease = :lease, #endpoint = :endpoint, #ttl = :ttl")
@@ -157,7 +166,7 @@ final class Leases {
                                                     .getEpochSecond()),
                                     ":epoch", AttributeValue.fromS(held.epoch())))
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            meter.write("write:lease", result.consumedCapacity());
+            meter.write(Operation.WRITE_LEASE, result.consumedCapacity());
             return Optional.of(new Lease(held.nodeId(), held.epoch(), lease));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -181,7 +190,7 @@ final class Leases {
         var condition = "#lease = :lease AND #lease < :now AND (attribute_not_exists(#sweeper) OR #sweptAt < :stale)";
         try {
             var result = call(
-                    "write:sweep",
+                    Operation.WRITE_SWEEP,
                     () -> dynamoDb.updateItem(b -> b.tableName(settings.table())
                             .key(items.nodeRecordKey(found.id()))
                             .updateExpression("SET #sweeper = :me, #sweptAt = :now")
@@ -189,7 +198,7 @@ final class Leases {
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            meter.write("write:sweep", result.consumedCapacity());
+            meter.write(Operation.WRITE_SWEEP, result.consumedCapacity());
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -208,7 +217,7 @@ final class Leases {
     void release(String nodeId, String sweeper) {
         try {
             call(
-                    "write:forgetNode",
+                    Operation.WRITE_FORGET_NODE,
                     () -> dynamoDb.deleteItem(b -> b.tableName(settings.table())
                             .key(items.nodeRecordKey(nodeId))
                             .conditionExpression("#sweeper = :me")
@@ -235,7 +244,7 @@ final class Leases {
 
     /** Writes a node's record unconditionally, lease and all (tests, stand-in nodes): one PutItem. */
     Node write(String nodeId, String endpoint) {
-        meter.call("write:heartbeat");
+        meter.call(Operation.WRITE_HEARTBEAT);
         var lease = clock.instant().plus(settings.nodeLease());
         var item = Items.key(items.nodesPartition(), items.nodeKey(nodeId));
         item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
@@ -243,9 +252,9 @@ final class Leases {
         item.put(Items.EPOCH, AttributeValue.fromS(newEpoch()));
         item.put(Items.TTL, Items.number(lease.plus(settings.connectionTtl()).getEpochSecond()));
         call(
-                "write:heartbeat",
+                Operation.WRITE_HEARTBEAT,
                 () -> meter.write(
-                        "write:heartbeat",
+                        Operation.WRITE_HEARTBEAT,
                         dynamoDb.putItem(b -> b.tableName(settings.table())
                                         .item(item)
                                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
@@ -263,7 +272,7 @@ final class Leases {
                 Optional.ofNullable(item.get(Items.SWEPT_AT)).map(v -> Instant.ofEpochMilli(Long.parseLong(v.n()))));
     }
 
-    private <T> T call(String operation, Supplier<T> call) {
+    private <T> T call(Operation operation, Supplier<T> call) {
         try {
             return call.get();
         } catch (ConditionalCheckFailedException e) {
@@ -273,7 +282,7 @@ final class Leases {
         }
     }
 
-    private void call(String operation, Runnable call) {
+    private void call(Operation operation, Runnable call) {
         call(operation, () -> {
             call.run();
             return null;

@@ -196,7 +196,7 @@ final class PresenceLedger {
                     .expressionAttributeNames(Map.of("#announced", Items.ANNOUNCED))
                     .expressionAttributeValues(Map.of(":version", Items.number(version)))
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            meter.write("write:presence", result.consumedCapacity());
+            meter.write(Operation.WRITE_PRESENCE, result.consumedCapacity());
         } catch (ConditionalCheckFailedException e) {
             // someone announced as far or further: nothing to record
         } catch (SdkException e) {
@@ -243,7 +243,7 @@ final class PresenceLedger {
                 .build();
         try {
             var result = dynamoDb.updateItem(request);
-            meter.write("write:presence", result.consumedCapacity());
+            meter.write(Operation.WRITE_PRESENCE, result.consumedCapacity());
             return Optional.of(result.hasAttributes() ? result.attributes() : Map.of());
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -264,7 +264,7 @@ final class PresenceLedger {
                     .key(items.presenceKey(userId))
                     .consistentRead(true)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            meter.read("read:presence", result.consumedCapacity());
+            meter.read(Operation.READ_PRESENCE, result.consumedCapacity());
             return result.hasItem() ? result.item() : Map.of();
         } catch (SdkException e) {
             throw new RegistryException("presence: reading the presence of user " + userId, e);

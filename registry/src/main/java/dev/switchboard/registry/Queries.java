@@ -33,7 +33,7 @@ final class Queries {
         this.clock = clock;
     }
 
-    List<Target> targets(String operation, QueryRequest.Builder request) {
+    List<Target> targets(Operation operation, QueryRequest.Builder request) {
         var targets = new ArrayList<Target>();
         var now = clock.instant().getEpochSecond();
         query(operation, request.build(), item -> {
@@ -72,7 +72,7 @@ final class Queries {
     }
 
     /** Every page of a Query (the SDK's paginator follows LastEvaluatedKey), each page's capacity recorded. */
-    void query(String operation, QueryRequest request, Consumer<Map<String, AttributeValue>> each) {
+    void query(Operation operation, QueryRequest request, Consumer<Map<String, AttributeValue>> each) {
         call(operation, () -> dynamoDb.queryPaginator(request.toBuilder()
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                         .build())
@@ -82,7 +82,7 @@ final class Queries {
                 }));
     }
 
-    void call(String operation, Runnable call) {
+    void call(Operation operation, Runnable call) {
         try {
             call.run();
         } catch (SdkException e) {
@@ -91,7 +91,7 @@ final class Queries {
     }
 
     /** One write, its capacity recorded. */
-    void write(String operation, Supplier<ConsumedCapacity> write) {
+    void write(Operation operation, Supplier<ConsumedCapacity> write) {
         call(operation, () -> meter.write(operation, write.get()));
     }
 }

@@ -45,10 +45,10 @@ final class TopicEntries {
 
     /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
     void subscribe(Connection connection, Collection<String> topics) {
-        meter.call("write:subscribe");
+        meter.call(Operation.WRITE_SUBSCRIBE);
         var ttl = ttl();
         batches.write(
-                "write:subscribe",
+                Operation.WRITE_SUBSCRIBE,
                 topics.stream()
                         .distinct()
                         .map(topic -> Batches.put(items.targetItem(items.topicKey(topic), connection.target(), ttl)))
@@ -57,9 +57,9 @@ final class TopicEntries {
 
     /** Unsubscribes a connection from topics: BatchWriteItem deletes. Unknown topics are harmless. */
     void unsubscribe(String connectionId, Collection<String> topics) {
-        meter.call("write:unsubscribe");
+        meter.call(Operation.WRITE_UNSUBSCRIBE);
         batches.write(
-                "write:unsubscribe",
+                Operation.WRITE_UNSUBSCRIBE,
                 topics.stream()
                         .distinct()
                         .map(topic -> Batches.delete(items.topicKey(topic), items.connectionKey(connectionId)))
@@ -68,9 +68,9 @@ final class TopicEntries {
 
     /** Every subscriber of a topic: one Query on {@code topic#<t>}, every page. */
     List<Target> subscribersOf(String topic) {
-        meter.call("read:subscribersOf");
+        meter.call(Operation.READ_SUBSCRIBERS_OF);
         return queries.targets(
-                "read:subscribersOf", queries.beginsWith(items.topicKey(topic), items.connectionPrefix()));
+                Operation.READ_SUBSCRIBERS_OF, queries.beginsWith(items.topicKey(topic), items.connectionPrefix()));
     }
 
     /**
@@ -79,11 +79,11 @@ final class TopicEntries {
      * only when a node gains its first, or loses its last, subscriber of the topic, or its count moves.
      */
     List<TopicNode> nodesOf(String topic) {
-        meter.call("read:nodesOf");
+        meter.call(Operation.READ_NODES_OF);
         var nodes = new ArrayList<TopicNode>();
         var now = clock.instant().getEpochSecond();
         queries.query(
-                "read:nodesOf",
+                Operation.READ_NODES_OF,
                 queries.beginsWith(items.topicKey(topic), items.nodePrefix()).build(),
                 item -> {
                     if (Items.isLive(item, now)) {
@@ -103,10 +103,10 @@ final class TopicEntries {
      * DeleteItem when there are none left.
      */
     void topicSubscribers(String topic, String nodeId, String endpoint, int subscribers) {
-        meter.call("write:topicSubscribers");
+        meter.call(Operation.WRITE_TOPIC_SUBSCRIBERS);
         var key = Items.key(items.topicKey(topic), items.nodeKey(nodeId));
         if (subscribers <= 0) {
-            queries.write("write:topicSubscribers", () -> dynamoDb.deleteItem(b ->
+            queries.write(Operation.WRITE_TOPIC_SUBSCRIBERS, () -> dynamoDb.deleteItem(b ->
                             b.tableName(settings.table()).key(key).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
                     .consumedCapacity());
             return;
@@ -115,7 +115,7 @@ final class TopicEntries {
         item.put(Items.ENDPOINT, AttributeValue.fromS(endpoint));
         item.put(Items.COUNT, Items.number(subscribers));
         item.put(Items.TTL, Items.number(ttl()));
-        queries.write("write:topicSubscribers", () -> dynamoDb.putItem(b ->
+        queries.write(Operation.WRITE_TOPIC_SUBSCRIBERS, () -> dynamoDb.putItem(b ->
                         b.tableName(settings.table()).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
                 .consumedCapacity());
     }
@@ -136,8 +136,8 @@ final class TopicEntries {
                         ":sk", AttributeValue.fromS(items.nodeKey(nodeId)),
                         ":topic", AttributeValue.fromS(items.topicKey(""))))
                 .build();
-        queries.query("write:forgetTopicsOf", request, item -> keys.add(Batches.deleteOf(item)));
-        batches.write("write:forgetTopicsOf", keys);
+        queries.query(Operation.WRITE_FORGET_TOPICS_OF, request, item -> keys.add(Batches.deleteOf(item)));
+        batches.write(Operation.WRITE_FORGET_TOPICS_OF, keys);
     }
 
     private long ttl() {

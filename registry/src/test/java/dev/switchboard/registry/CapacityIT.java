@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestNames;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,5 +55,50 @@ class CapacityIT {
 
     private static double perCall(CapacityMeter.Usage usage) {
         return (usage.readUnits() + usage.writeUnits()) / usage.calls();
+    }
+
+    @Test
+    void everyPublicOperationIsCounted(Emulators emulators, TestNames names) {
+        var fixture = new RegistryFixture(emulators, names, 100);
+        var registry = fixture.node();
+        var patience = Duration.ofSeconds(10);
+        var lease = registry.claimNode("n1", "http://n1:8081", patience, Announcer.NONE);
+        registry.renewLease(lease, "http://n1:8081");
+        var connection = fixture.connection("c1", "alice", "n1");
+        registry.register(connection, Announcer.NONE);
+        registry.subscribe(connection, List.of("room"));
+        registry.topicSubscribers("room", "n1", "http://n1:8081", 1);
+        registry.subscribersOf("room");
+        registry.nodesOf("room");
+        registry.connectionsOf("alice");
+        registry.connection("c1");
+        registry.connectionsOfNode("n1");
+        registry.everyone();
+        registry.connectionCount("alice");
+        registry.announceOwed("alice", Announcer.NONE);
+        registry.refresh(List.of("c1"));
+        registry.unsubscribe("c1", List.of("room"));
+        registry.deregisterAll(Map.of(connection, List.of()), Announcer.NONE, 1);
+        registry.register(fixture.connection("c2", "bob", "n1"), Announcer.NONE);
+        registry.deregister("c2", Announcer.NONE);
+        registry.liveNodes();
+        registry.deadNodes();
+        registry.sweepDeadNodes("sweeper", 1, Announcer.NONE);
+        registry.forgetTopicsOf("n1");
+        registry.forgetNode("n1");
+        registry.reclaimNode("n1", "http://n1:8081", patience);
+        registry.heartbeat("n2", "http://n2:8081");
+
+        var usage = registry.capacity().snapshot();
+
+        var counted = Arrays.stream(Operation.values())
+                .filter(op ->
+                        !Set.of(Operation.READ_NODE, Operation.WRITE_PRESENCE).contains(op)) // parts of others
+                .map(Operation::label)
+                .toList();
+        assertThat(counted).allSatisfy(label -> assertThat(usage.get(label))
+                .as(label)
+                .isNotNull()
+                .satisfies(u -> assertThat(u.calls()).as(label + " calls").isPositive()));
     }
 }
