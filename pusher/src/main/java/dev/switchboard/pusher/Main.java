@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.consumer.QueueConsumer;
 import dev.switchboard.pusher.fanout.Delivery;
 import dev.switchboard.pusher.fanout.FanOut;
+import dev.switchboard.pusher.fanout.NodeFanOut;
 import dev.switchboard.pusher.request.RequestParser;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.service.Shutdown;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -83,7 +86,11 @@ public final class Main {
     public static FanOut fanOut(PusherSettings settings, DynamoDbClient dynamoDb, Delivery delivery) {
         var registry = new ConnectionRegistry(
                 dynamoDb, RegistrySettings.of(settings.table()).withIndex(settings.index()), Clock.systemUTC());
-        return new FanOut(registry, delivery, settings.apigwEndpoint().isEmpty());
+        var ours = settings.apigwEndpoint().isEmpty();
+        var perNode = ours && settings.perNode()
+                ? Optional.of(new NodeFanOut(registry, HttpClient.newHttpClient(), settings.attemptTimeout()))
+                : Optional.<NodeFanOut>empty();
+        return new FanOut(registry, delivery, ours, perNode);
     }
 
     /** Reads notification requests, refusing {@code data} larger than a client frame. */
@@ -113,7 +120,9 @@ public final class Main {
                 "pusher started port={0} queueUrl={1} delivery={2}",
                 String.valueOf(server.port()),
                 settings.queueUrl(),
-                settings.apigwEndpoint().map(e -> "API Gateway " + e).orElse("each connection's node"));
+                settings.apigwEndpoint()
+                        .map(e -> "API Gateway " + e)
+                        .orElse(settings.perNode() ? "per node" : "each connection's node"));
         return server;
     }
 }

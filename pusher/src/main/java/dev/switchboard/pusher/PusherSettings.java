@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  * @param apigwEndpoint when present, every post goes to this endpoint (a real API Gateway) instead of each
  *     connection's node
  * @param pollWait how long one receive waits for messages (SQS long polling); a stopping pusher waits for it
+ * @param perNode deliver each request once per node ({@code DELIVERY_PER=node}: the node resolves its targets)
+ *     rather than once per connection ({@code connection}, the default); ignored with {@code apigwEndpoint}
  * @param maxFrameBytes the gateway's frame limit: a notification whose {@code data} is larger is refused
  */
 public record PusherSettings(
@@ -39,6 +41,7 @@ public record PusherSettings(
         int nodeConcurrency,
         int attempts,
         Duration attemptTimeout,
+        boolean perNode,
         int maxFrameBytes,
         Duration shutdownDeadline) {
 
@@ -82,6 +85,7 @@ public record PusherSettings(
                 integer(config, "delivery.node.concurrency", 1, 100_000),
                 integer(config, "delivery.attempts", 1, 20),
                 duration(config, "delivery.timeout"),
+                perNode(config),
                 integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                 duration(config, "shutdown.deadline"));
     }
@@ -102,8 +106,20 @@ public record PusherSettings(
                 nodeConcurrency,
                 attempts,
                 attemptTimeout,
+                perNode,
                 maxFrameBytes,
                 shutdownDeadline);
+    }
+
+    private static boolean perNode(Config config) {
+        var per = text(config, "delivery.per");
+        return switch (per) {
+            case "node" -> true;
+            case "connection" -> false;
+            default ->
+                throw new IllegalStateException(
+                        "config key delivery.per is \"" + per + "\"; it must be \"connection\" or \"node\"");
+        };
     }
 
     private static Duration pollWait(Config config) {

@@ -90,6 +90,16 @@ final class PushStack implements AutoCloseable {
         return client;
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}) to a process, waiting until {@code kill} is done. */
+    void signal(ProcessHandle process, String signal) throws Exception {
+        var kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
     Queues queues(TestNames names, int maxReceiveCount) {
         return new Queues(emulators, names, maxReceiveCount);
     }

@@ -29,6 +29,7 @@ class PusherSettingsTest {
         assertThat(settings.nodeConcurrency()).isEqualTo(128);
         assertThat(settings.attempts()).isEqualTo(4);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.perNode()).isFalse();
         assertThat(settings.maxFrameBytes()).isEqualTo(131_072);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
     }
@@ -49,6 +50,7 @@ class PusherSettingsTest {
                 Map.entry("DELIVERY_NODE_CONCURRENCY", "10"),
                 Map.entry("DELIVERY_ATTEMPTS", "3"),
                 Map.entry("DELIVERY_TIMEOUT", "PT2S"),
+                Map.entry("DELIVERY_PER", "node"),
                 Map.entry("LIMITS_FRAME_BYTES", "4096"),
                 Map.entry("SHUTDOWN_DEADLINE", "PT9S"))));
 
@@ -65,6 +67,7 @@ class PusherSettingsTest {
         assertThat(settings.nodeConcurrency()).isEqualTo(10);
         assertThat(settings.attempts()).isEqualTo(3);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.perNode()).isTrue();
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(9));
     }
@@ -83,5 +86,9 @@ class PusherSettingsTest {
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "PUSHER_POLLERS", "0"))))
                 .hasMessageContaining("pusher.pollers");
+        assertThatThrownBy(() -> PusherSettings.from(
+                        PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "DELIVERY_PER", "user"))))
+                .hasMessageContaining("delivery.per")
+                .hasMessageContaining("\"connection\" or \"node\"");
     }
 }

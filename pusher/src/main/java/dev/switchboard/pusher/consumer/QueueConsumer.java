@@ -200,7 +200,7 @@ public final class QueueConsumer implements AutoCloseable {
         }
         var request = ((RequestParser.Accepted) parsed).request();
         try {
-            var outcome = fanOut.fanOut(request);
+            var outcome = fanOut.fanOut(message.messageId(), request);
             metrics.posts("delivered", outcome.delivered());
             metrics.posts("gone", outcome.gone());
             metrics.posts("stale", outcome.stale());

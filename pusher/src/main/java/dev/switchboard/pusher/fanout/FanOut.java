@@ -44,6 +44,7 @@ public final class FanOut {
     private final ConnectionRegistry registry;
     private final Delivery delivery;
     private final boolean nodesAreOurs;
+    private final Optional<NodeFanOut> perNode;
     private volatile LiveNodes liveNodes = new LiveNodes(0, Set.of());
 
     private record LiveNodes(long expiresAt, Set<String> ids) {}
@@ -53,11 +54,23 @@ public final class FanOut {
      *     of ours, and none is skipped for its lease
      */
     public FanOut(ConnectionRegistry registry, Delivery delivery, boolean nodesAreOurs) {
+        this(registry, delivery, nodesAreOurs, Optional.empty());
+    }
+
+    /** @param perNode when present, requests go to each node once ({@link NodeFanOut}) instead of per connection */
+    public FanOut(ConnectionRegistry registry, Delivery delivery, boolean nodesAreOurs, Optional<NodeFanOut> perNode) {
         this.registry = registry;
         this.delivery = delivery;
         this.nodesAreOurs = nodesAreOurs;
+        this.perNode = perNode;
     }
 
+    /** Fans out the request with this id (its SQS message id): per node when so configured, else per connection. */
+    public Outcome fanOut(String id, NotificationRequest request) throws InterruptedException {
+        return perNode.isPresent() ? perNode.get().fanOut(id, request) : fanOut(request);
+    }
+
+    /** Fans out the request per connection. */
     public Outcome fanOut(NotificationRequest request) throws InterruptedException {
         var targets = resolve(request);
         var stale = 0;
