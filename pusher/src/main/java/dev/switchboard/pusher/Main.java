@@ -88,7 +88,14 @@ public final class Main {
                 dynamoDb, RegistrySettings.of(settings.table()).withIndex(settings.index()), Clock.systemUTC());
         var ours = settings.apigwEndpoint().isEmpty();
         var perNode = ours && settings.perNode()
-                ? Optional.of(new NodeFanOut(registry, HttpClient.newHttpClient(), settings.attemptTimeout()))
+                ? Optional.of(new NodeFanOut(
+                        registry,
+                        // HTTP/1.1 as between gateway nodes: no h2c upgrade, kept-alive connections per node.
+                        HttpClient.newBuilder()
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(settings.attemptTimeout())
+                                .build(),
+                        settings.attemptTimeout()))
                 : Optional.<NodeFanOut>empty();
         return new FanOut(registry, delivery, ours, perNode);
     }
