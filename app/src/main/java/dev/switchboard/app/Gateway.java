@@ -140,13 +140,18 @@ public final class Gateway implements ClientConnection.Ending {
         return work.await(remaining(deadline));
     }
 
+    /** The key of a connection's registry work, which runs in the order it was asked for. */
     private static String key(ClientConnection connection) {
-        return "connection:" + connection.id();
+        return key(connection.id());
+    }
+
+    private static String key(String connectionId) {
+        return "connection:" + connectionId;
     }
 
     /** Deregisters the connection after any registry work already asked for it, retried until it succeeds. */
     private void forget(Connection record) {
-        work.start("connection:" + record.id(), "deregister", () -> registry.deregister(record, announcer));
+        work.start(key(record.id()), "deregister", () -> registry.deregister(record, announcer));
     }
 
     private static Duration remaining(long deadline) {

@@ -322,6 +322,12 @@ public final class ConnectionRegistry {
         return leases.nodes(true);
     }
 
+    /** Every node on record, live or late (not yet swept): one Query on the nodes partition. */
+    public List<Node> nodes() {
+        meter.call(Operation.READ_NODES);
+        return leases.records().stream().map(Leases.NodeRecord::node).toList();
+    }
+
     /** Nodes whose lease ran out, whose connections are to be cleaned up: one Query on the nodes partition. */
     public List<Node> deadNodes() {
         meter.call(Operation.READ_NODES);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.registry.ConnectionRegistry;
-import dev.switchboard.registry.Node;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * One notification request, fanned out per node: the request's selector goes once to every node that may hold a
@@ -40,10 +38,10 @@ public final class NodeFanOut {
 
     /** Delivers the request with id {@code id} (its SQS message id) through every node that may hold a target. */
     public FanOut.Outcome fanOut(String id, NotificationRequest request) throws InterruptedException {
-        var nodes = nodes(request);
+        var endpoints = List.copyOf(nodes(request).values());
         var body = body(id, request);
         var answers = new ArrayList<CompletableFuture<HttpResponse<String>>>();
-        for (var endpoint : nodes.values()) {
+        for (var endpoint : endpoints) {
             answers.add(http.sendAsync(
                     HttpRequest.newBuilder(URI.create(endpoint + "/@deliveries"))
                             .timeout(timeout)
@@ -56,7 +54,6 @@ public final class NodeFanOut {
         var closed = 0;
         var failed = 0;
         Optional<String> failure = Optional.empty();
-        var endpoints = List.copyOf(nodes.values());
         for (var i = 0; i < answers.size(); i++) {
             try {
                 var response = answers.get(i).join();
@@ -89,8 +86,7 @@ public final class NodeFanOut {
             request.topics().forEach(topic -> registry.nodesOf(topic)
                     .forEach(node -> nodes.putIfAbsent(node.nodeId(), node.endpoint())));
         } else {
-            Stream.concat(registry.liveNodes().stream(), registry.deadNodes().stream())
-                    .forEach((Node node) -> nodes.putIfAbsent(node.id(), node.endpoint()));
+            registry.nodes().forEach(node -> nodes.putIfAbsent(node.id(), node.endpoint()));
         }
         return nodes;
     }
