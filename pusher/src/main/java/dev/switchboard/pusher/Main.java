@@ -95,9 +95,10 @@ public final class Main {
                                 .version(HttpClient.Version.HTTP_1_1)
                                 .connectTimeout(settings.attemptTimeout())
                                 .build(),
-                        settings.attemptTimeout()))
+                        settings.attemptTimeout(),
+                        settings.attempts()))
                 : Optional.<NodeFanOut>empty();
-        return new FanOut(registry, delivery, ours, perNode);
+        return new FanOut(registry, delivery, perNode);
     }
 
     /** Reads notification requests, refusing {@code data} larger than a client frame. */
@@ -117,6 +118,7 @@ public final class Main {
                 settings.visibility(),
                 settings.pollWait(),
                 settings.shutdownDeadline(),
+                settings.maxInFlight(),
                 parser(settings),
                 fanOut,
                 metrics);
@@ -129,7 +131,7 @@ public final class Main {
                 settings.queueUrl(),
                 settings.apigwEndpoint()
                         .map(e -> "API Gateway " + e)
-                        .orElse(settings.perNode() ? "per node" : "each connection's node"));
+                        .orElse(settings.perNode() ? "per node" : "per connection, to its node"));
         return server;
     }
 }

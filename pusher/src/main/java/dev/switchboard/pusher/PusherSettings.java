@@ -23,8 +23,10 @@ import java.util.function.Supplier;
  * @param apigwEndpoint when present, every post goes to this endpoint (a real API Gateway) instead of each
  *     connection's node
  * @param pollWait how long one receive waits for messages (SQS long polling); a stopping pusher waits for it
- * @param perNode deliver each request once per node ({@code DELIVERY_PER=node}: the node resolves its targets)
- *     rather than once per connection ({@code connection}, the default); ignored with {@code apigwEndpoint}
+ * @param maxInFlight messages fanned out at once, at most
+ * @param perNode deliver each request once per node ({@code DELIVERY_PER=node}, the default: the node resolves its
+ *     targets) rather than once per connection ({@code connection}); ignored with {@code apigwEndpoint}, where
+ *     every delivery is a post per connection
  * @param maxFrameBytes the gateway's frame limit: a notification whose {@code data} is larger is refused
  */
 public record PusherSettings(
@@ -34,6 +36,7 @@ public record PusherSettings(
         String queueUrl,
         Duration visibility,
         Duration pollWait,
+        int maxInFlight,
         String table,
         String index,
         Optional<URI> apigwEndpoint,
@@ -78,6 +81,7 @@ public record PusherSettings(
                                 "config key notifications.queue.url is missing: set NOTIFICATIONS_QUEUE_URL")),
                 visibility,
                 pollWait(config),
+                integer(config, "notifications.inflight", 1, 100_000),
                 text(config, "connections.table"),
                 text(config, "connections.index"),
                 optional(config, "apigw.endpoint").map(value -> uri(value, "apigw.endpoint")),
@@ -99,6 +103,7 @@ public record PusherSettings(
                 queueUrl,
                 visibility,
                 pollWait,
+                maxInFlight,
                 table,
                 index,
                 apigwEndpoint,

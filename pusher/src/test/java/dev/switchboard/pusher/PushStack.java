@@ -90,6 +90,12 @@ final class PushStack implements AutoCloseable {
         return client;
     }
 
+    /** A node record of a stand-in node (not a gateway), removed again on close: no later test should ask it. */
+    AutoCloseable standIn(String nodeId, String endpoint) {
+        registry.heartbeat(nodeId, endpoint); // its lease says alive: only posts find out what it does
+        return () -> registry.forgetNode(nodeId);
+    }
+
     /** Sends a signal ({@code STOP}, {@code CONT}) to a process, waiting until {@code kill} is done. */
     void signal(ProcessHandle process, String signal) throws Exception {
         var kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pusher end to end, per connection: ghosts pruned on 410, nodes down, malformed requests, two pushers, stopping;
- * with real WebSocket clients on two real gateway nodes (own processes). The shapes: {@link DeliveryShapes}.
+ * The pusher end to end: ghosts pruned on 410 (per connection), nodes down, malformed requests, two pushers,
+ * stopping (per node, the default); with real WebSocket clients on two real gateway nodes (own processes). The
+ * shapes: {@link DeliveryShapes}.
  */
 @ExtendWith(EmulatorsExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,7 +47,7 @@ class PusherIT {
     @Test
     void aConnectionItsNodeNoLongerHasIsRemovedFromTheRegistryAndIsNoFailure(TestNames names) {
         var queues = stack.queues(names, 5);
-        stack.pusher(queues, Map.of());
+        stack.pusher(queues, Map.of("DELIVERY_PER", "connection"));
         var user = names.unique("ghost");
         var ghost = names.unique("conn");
         stack.registry.register(new Connection(
@@ -66,18 +67,19 @@ class PusherIT {
         var user = names.unique("hal");
         var down = "http://127.0.0.1:" + freePort();
         var node = names.unique("down-node");
-        stack.registry.heartbeat(node, down); // its lease says alive: only the posts find it down
-        stack.registry.register(new Connection(names.unique("conn"), user, node, down, Instant.now(), Map.of()));
+        try (var standIn = stack.standIn(node, down)) {
+            stack.registry.register(new Connection(names.unique("conn"), user, node, down, Instant.now(), Map.of()));
 
-        queues.send("{\"users\":[\"" + user + "\"],\"data\":1}");
+            queues.send("{\"users\":[\"" + user + "\"],\"data\":1}");
 
-        var dead = Await.until(
-                "the message dead-lettered",
-                DEADLINE,
-                () -> queues.deadLetters(Duration.ofSeconds(1)),
-                m -> !m.isEmpty());
-        assertThat(dead.getFirst().body()).contains(user);
-        assertThat(queues.pending()).isZero();
+            var dead = Await.until(
+                    "the message dead-lettered",
+                    DEADLINE,
+                    () -> queues.deadLetters(Duration.ofSeconds(1)),
+                    m -> !m.isEmpty());
+            assertThat(dead.getFirst().body()).contains(user);
+            assertThat(queues.pending()).isZero();
+        }
     }
 
     @Test
@@ -135,10 +137,10 @@ class PusherIT {
         var pusher = stack.pusher(
                 queues,
                 Map.of("NOTIFICATIONS_VISIBILITY", "PT60S", "NOTIFICATIONS_WAIT", "PT1S", "SHUTDOWN_DEADLINE", "PT3S"));
-        try (var slow = new FakeNode()) {
-            var node = names.unique("slow-node");
+        var node = names.unique("slow-node");
+        try (var slow = new FakeNode();
+                var standIn = stack.standIn(node, slow.endpoint().toString())) {
             var user = names.unique("kim");
-            stack.registry.heartbeat(node, slow.endpoint().toString());
             stack.registry.register(new Connection(
                     names.unique("conn"), user, node, slow.endpoint().toString(), Instant.now(), Map.of()));
             queues.send("{\"users\":[\"" + user + "\"],\"data\":\"held\"}");

@@ -22,6 +22,7 @@ class PusherSettingsTest {
         assertThat(settings.queueUrl()).isEqualTo("http://sqs/q");
         assertThat(settings.visibility()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.pollWait()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(settings.maxInFlight()).isEqualTo(200);
         assertThat(settings.table()).isEqualTo("switchboard-connections");
         assertThat(settings.index()).isEqualTo("sk-index");
         assertThat(settings.apigwEndpoint()).isEmpty();
@@ -29,7 +30,7 @@ class PusherSettingsTest {
         assertThat(settings.nodeConcurrency()).isEqualTo(128);
         assertThat(settings.attempts()).isEqualTo(4);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.perNode()).isFalse();
+        assertThat(settings.perNode()).isTrue();
         assertThat(settings.maxFrameBytes()).isEqualTo(131_072);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
     }
@@ -43,6 +44,7 @@ class PusherSettingsTest {
                 Map.entry("PUSHER_POLLERS", "5"),
                 Map.entry("NOTIFICATIONS_VISIBILITY", "PT45S"),
                 Map.entry("NOTIFICATIONS_WAIT", "PT5S"),
+                Map.entry("NOTIFICATIONS_INFLIGHT", "50"),
                 Map.entry("CONNECTIONS_TABLE", "t"),
                 Map.entry("CONNECTIONS_INDEX", "i"),
                 Map.entry("APIGW_ENDPOINT", "https://abc.execute-api.eu-west-1.amazonaws.com/prod"),
@@ -50,7 +52,7 @@ class PusherSettingsTest {
                 Map.entry("DELIVERY_NODE_CONCURRENCY", "10"),
                 Map.entry("DELIVERY_ATTEMPTS", "3"),
                 Map.entry("DELIVERY_TIMEOUT", "PT2S"),
-                Map.entry("DELIVERY_PER", "node"),
+                Map.entry("DELIVERY_PER", "connection"),
                 Map.entry("LIMITS_FRAME_BYTES", "4096"),
                 Map.entry("SHUTDOWN_DEADLINE", "PT9S"))));
 
@@ -59,6 +61,7 @@ class PusherSettingsTest {
         assertThat(settings.pollers()).isEqualTo(5);
         assertThat(settings.visibility()).isEqualTo(Duration.ofSeconds(45));
         assertThat(settings.pollWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.maxInFlight()).isEqualTo(50);
         assertThat(settings.table()).isEqualTo("t");
         assertThat(settings.index()).isEqualTo("i");
         assertThat(settings.apigwEndpoint())
@@ -67,7 +70,7 @@ class PusherSettingsTest {
         assertThat(settings.nodeConcurrency()).isEqualTo(10);
         assertThat(settings.attempts()).isEqualTo(3);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(settings.perNode()).isTrue();
+        assertThat(settings.perNode()).isFalse();
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(9));
     }
@@ -86,6 +89,9 @@ class PusherSettingsTest {
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "PUSHER_POLLERS", "0"))))
                 .hasMessageContaining("pusher.pollers");
+        assertThatThrownBy(() -> PusherSettings.from(
+                        PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "NOTIFICATIONS_INFLIGHT", "0"))))
+                .hasMessageContaining("notifications.inflight");
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "DELIVERY_PER", "user"))))
                 .hasMessageContaining("delivery.per")

@@ -14,11 +14,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The shapes delivered per node ({@code DELIVERY_PER=node}), and what a node that does not answer does. */
+/** The shapes delivered per node (the default), and what a node that does not answer does. */
 class ShapesPerNodeIT extends DeliveryShapes {
     @Override
     Map<String, String> mode() {
-        return Map.of("DELIVERY_PER", "node", "DELIVERY_TIMEOUT", "PT1S");
+        return Map.of("DELIVERY_TIMEOUT", "PT1S");
     }
 
     private static String metrics(PusherServer pusher) {

@@ -254,13 +254,14 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Everyone, for a broadcast, grouped by node: one Query for the live nodes, then one Query per live node
-     * (every page). Costs reads in proportion to the connections, never a Scan (docs/registry.md).
+     * Everyone, for a broadcast, grouped by node: one Query for the nodes on record (live or late: a late node's
+     * connections are still there until a sweep removes them), then one Query per node (every page). Costs reads in
+     * proportion to the connections, never a Scan (docs/registry.md).
      */
     public Map<Node, List<Target>> everyone() {
         meter.call(Operation.READ_EVERYONE);
         var everyone = new LinkedHashMap<Node, List<Target>>();
-        for (var node : liveNodes()) {
+        for (var node : nodes()) {
             everyone.put(
                     node, queries.targets(Operation.READ_EVERYONE, queries.partitionQuery(items.nodeKey(node.id()))));
         }

@@ -141,7 +141,7 @@ class ConnectionRegistryIT {
     }
 
     @Test
-    void everyoneIsGroupedByLiveNodeAndLeavesDeadNodesOut() {
+    void everyoneIsGroupedByNodeOnRecord() {
         registry.heartbeat("n1", "http://n1:8081");
         registry.heartbeat("n2", "http://n2:8081");
         registry.register(fixture.connection("c1", "alice", "n1"));

@@ -91,7 +91,7 @@ public final class NotificationsHandler implements RequestHandler<SQSEvent, SQSB
                     reason);
             return false;
         }
-        var outcome = fanOut.fanOut(((RequestParser.Accepted) parsed).request());
+        var outcome = fanOut.fanOut(record.getMessageId(), ((RequestParser.Accepted) parsed).request());
         if (!outcome.complete()) {
             LOG.log(
                     Level.WARNING,

@@ -69,6 +69,8 @@ class NotificationsHandlerIT {
                 var settings = PusherSettings.from(PusherSettings.config(ConfigSources.create(Map.of(
                                 "notifications.queue.url", "lambda-event-source",
                                 "connections.table", table,
+                                // per connection, as behind API Gateway: bob's node alone is down
+                                "delivery.per", "connection",
                                 "delivery.attempts", "2"))
                         .build()));
                 var handler = new NotificationsHandler(settings, emulators.dynamoDbClient());

@@ -8,6 +8,7 @@ import dev.switchboard.pusher.request.RequestParser;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,45 +17,49 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Consumes the notifications queue: {@code pollers} long polls (20 s, up to 10 messages), each message fanned out on
- * its own virtual thread, its visibility extended while the fan-out runs, and then:
+ * Consumes the notifications queue: {@code pollers} long polls (up to 10 messages each), at most {@code maxInFlight}
+ * messages in flight, each fanned out on its own virtual thread and settled on its own as soon as it is done — no
+ * message waits for another of its batch, and a poller receives again as soon as there is room:
  *
  * <ul>
- *   <li>delivered (every target delivered, gone or stale): deleted, in batches;
+ *   <li>delivered (every target delivered or gone): deleted (deletes of messages done together travel in one
+ *       batch);
  *   <li>refused (not a request): sent to the queue's dead-letter queue with the reason, then deleted;
  *   <li>failed (some target could not be reached after the retries): left alone, so SQS redelivers it after the
  *       visibility timeout and moves it to the dead-letter queue after maxReceiveCount receipts.
  * </ul>
  *
- * <p>{@link #close()} stops polling, lets in-flight messages finish until the deadline, and releases the rest
- * (visibility 0) so another pusher takes them at once: nothing is lost.
+ * <p>While a message fans out, its visibility is extended whenever less than half of it is left. {@link #close()}
+ * stops polling, lets in-flight messages finish until the deadline, and releases the rest (visibility 0) so another
+ * pusher takes them at once: nothing is lost.
  */
 public final class QueueConsumer implements AutoCloseable {
     /** The message attribute carrying why a message was dead-lettered by the pusher. */
     public static final String REFUSAL_ATTRIBUTE = "switchboard_refusal";
 
     private static final System.Logger LOG = System.getLogger(QueueConsumer.class.getName());
+    private static final Duration DEAD_LETTER_QUEUE_RECHECK = Duration.ofMinutes(5);
 
     private final SqsAsyncClient sqs;
     private final String queueUrl;
     private final Duration visibility;
     private final int waitSeconds;
     private final Duration shutdownDeadline;
+    private final int maxInFlight;
+    private final Semaphore room;
     private final RequestParser parser;
     private final FanOut fanOut;
     private final PusherMetrics metrics;
@@ -67,14 +72,25 @@ public final class QueueConsumer implements AutoCloseable {
     private final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("visibility-keeper").daemon().factory());
     private final List<Thread> pollers = new ArrayList<>();
-    private volatile Optional<String> deadLetterQueueUrl = Optional.empty();
+    private final Deletions deletions;
+    private volatile DeadLetterQueue deadLetterQueue = DeadLetterQueue.UNKNOWN;
 
     private static final class InFlight {
         final Message message;
-        final long receivedAt = System.nanoTime();
+        volatile long hiddenUntil;
 
-        InFlight(Message message) {
+        InFlight(Message message, long hiddenUntil) {
             this.message = message;
+            this.hiddenUntil = hiddenUntil;
+        }
+    }
+
+    /** The queue's dead-letter queue as last looked up: {@code checkedAt} 0 when the lookup failed or never ran. */
+    private record DeadLetterQueue(Optional<String> url, long checkedAt) {
+        static final DeadLetterQueue UNKNOWN = new DeadLetterQueue(Optional.empty(), 0);
+
+        boolean known() {
+            return checkedAt != 0 && System.nanoTime() - checkedAt < DEAD_LETTER_QUEUE_RECHECK.toNanos();
         }
     }
 
@@ -89,6 +105,7 @@ public final class QueueConsumer implements AutoCloseable {
             Duration visibility,
             Duration wait,
             Duration shutdownDeadline,
+            int maxInFlight,
             RequestParser parser,
             FanOut fanOut,
             PusherMetrics metrics) {
@@ -97,9 +114,12 @@ public final class QueueConsumer implements AutoCloseable {
         this.visibility = visibility;
         this.waitSeconds = (int) wait.toSeconds();
         this.shutdownDeadline = shutdownDeadline;
+        this.maxInFlight = maxInFlight;
+        this.room = new Semaphore(maxInFlight);
         this.parser = parser;
         this.fanOut = fanOut;
         this.metrics = metrics;
+        this.deletions = new Deletions(sqs, queueUrl, released::contains, metrics);
     }
 
     public int inFlight() {
@@ -110,27 +130,32 @@ public final class QueueConsumer implements AutoCloseable {
         return running.get();
     }
 
-    /** Finds the dead-letter queue (the queue's redrive policy) and starts polling. */
+    /** Looks up the dead-letter queue (the queue's redrive policy; again later if that fails) and starts polling. */
     public void start(int pollerCount) {
-        deadLetterQueueUrl = deadLetterQueue();
+        var found = deadLetterQueue();
         running.set(true);
-        var period = visibility.dividedBy(2).toMillis();
+        var period = visibility.dividedBy(4).toMillis();
         var unused = keeper.scheduleAtFixedRate(this::extendVisibility, period, period, TimeUnit.MILLISECONDS);
         for (var i = 0; i < pollerCount; i++) {
             pollers.add(Thread.ofVirtual().name("poller-" + i).start(this::poll));
         }
         LOG.log(
                 Level.INFO,
-                "consuming queueUrl={0} pollers={1} deadLetterQueueUrl={2}",
+                "consuming queueUrl={0} pollers={1} maxInFlight={2} deadLetterQueueUrl={3}",
                 queueUrl,
                 String.valueOf(pollerCount),
-                deadLetterQueueUrl.orElse("none"));
+                String.valueOf(maxInFlight),
+                found.known() ? found.url().orElse("none") : "unknown yet");
     }
 
     private void poll() {
         while (running.get()) {
+            var wanted = room(10);
+            if (wanted == 0) {
+                continue;
+            }
             var receive = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                    .maxNumberOfMessages(10)
+                    .maxNumberOfMessages(wanted)
                     .waitTimeSeconds(waitSeconds)
                     .visibilityTimeout((int) visibility.toSeconds())
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
@@ -139,8 +164,10 @@ public final class QueueConsumer implements AutoCloseable {
             try {
                 messages = receive.join().messages();
             } catch (CancellationException e) {
+                room.release(wanted);
                 return; // closing: a receive cut short leaves its messages invisible until the timeout, not lost
             } catch (CompletionException e) {
+                room.release(wanted);
                 if (running.get()) {
                     LOG.log(Level.WARNING, "receive failed queueUrl={0}: {1}", queueUrl, e.getCause());
                     pause();
@@ -149,46 +176,50 @@ public final class QueueConsumer implements AutoCloseable {
             } finally {
                 polls.remove(receive);
             }
+            room.release(wanted - messages.size());
             if (!running.get()) {
                 release(messages); // received while closing: straight back to the queue
-            } else if (!messages.isEmpty()) {
-                handle(messages);
+                room.release(messages.size());
+                continue;
+            }
+            var hiddenUntil = System.nanoTime() + visibility.toNanos();
+            for (var message : messages) {
+                inFlight.put(message.messageId(), new InFlight(message, hiddenUntil));
+                Thread.ofVirtual().name("message-" + message.messageId()).start(() -> handle(message));
             }
         }
     }
 
-    private void handle(List<Message> messages) {
-        var deletes = new ArrayList<Message>();
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            var results = new ArrayList<Future<Disposition>>();
-            for (var message : messages) {
-                var entry = new InFlight(message);
-                inFlight.put(message.messageId(), entry);
-                results.add(threads.submit(() -> {
-                    try {
-                        return process(message);
-                    } finally {
-                        inFlight.remove(message.messageId());
-                    }
-                }));
-            }
-            for (var i = 0; i < messages.size(); i++) {
-                try {
-                    if (results.get(i).get() == Disposition.DELETE) {
-                        deletes.add(messages.get(i));
-                    }
-                } catch (ExecutionException e) {
-                    LOG.log(
-                            Level.ERROR,
-                            "message handling failed messageId={0}",
-                            messages.get(i).messageId(),
-                            e);
-                }
+    /** Waits (a second at most) for room for one message, then takes what more there is, up to {@code most}. */
+    private int room(int most) {
+        try {
+            if (!room.tryAcquire(1, TimeUnit.SECONDS)) {
+                return 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            running.set(false);
+            return 0;
         }
-        delete(deletes);
+        var taken = 1;
+        while (taken < most && room.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    /** Fans one message out and settles it: deleted when done, left for redelivery when not. */
+    private void handle(Message message) {
+        try {
+            if (process(message) == Disposition.DELETE) {
+                deletions.add(message);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "message handling failed messageId={0}", message.messageId(), e);
+        } finally {
+            inFlight.remove(message.messageId());
+            room.release();
+        }
     }
 
     private Disposition process(Message message) {
@@ -203,7 +234,6 @@ public final class QueueConsumer implements AutoCloseable {
             var outcome = fanOut.fanOut(message.messageId(), request);
             metrics.posts("delivered", outcome.delivered());
             metrics.posts("gone", outcome.gone());
-            metrics.posts("stale", outcome.stale());
             metrics.posts("failed", outcome.failed());
             if (outcome.complete()) {
                 metrics.message("delivered");
@@ -240,9 +270,20 @@ public final class QueueConsumer implements AutoCloseable {
         }
     }
 
-    /** Sends a refused message to the dead-letter queue; true when it may be deleted from the queue. */
+    /**
+     * Sends a refused message to the dead-letter queue; true when it may be deleted from the queue. Left (false)
+     * when the dead-letter queue cannot be looked up now: the message comes back, and the lookup is tried again.
+     */
     private boolean deadLetter(Message message, String reason) {
-        if (deadLetterQueueUrl.isEmpty()) {
+        var found = deadLetterQueue.known() ? deadLetterQueue : deadLetterQueue();
+        if (!found.known()) {
+            LOG.log(
+                    Level.WARNING,
+                    "notification left for redelivery messageId={0}: the dead-letter queue could not be looked up",
+                    message.messageId());
+            return false;
+        }
+        if (found.url().isEmpty()) {
             LOG.log(
                     Level.ERROR,
                     "notification dropped: the queue has no dead-letter queue messageId={0}",
@@ -250,7 +291,7 @@ public final class QueueConsumer implements AutoCloseable {
             return true;
         }
         try {
-            sqs.sendMessage(b -> b.queueUrl(deadLetterQueueUrl.get())
+            sqs.sendMessage(b -> b.queueUrl(found.url().get())
                             .messageBody(message.body())
                             .messageAttributes(Map.of(
                                     REFUSAL_ATTRIBUTE,
@@ -266,85 +307,73 @@ public final class QueueConsumer implements AutoCloseable {
         }
     }
 
-    private void delete(List<Message> messages) {
-        var entries = messages.stream()
-                .filter(m -> !released.contains(m.messageId()))
-                .map(m -> DeleteMessageBatchRequestEntry.builder()
-                        .id(m.messageId())
-                        .receiptHandle(m.receiptHandle())
-                        .build())
-                .toList();
-        if (entries.isEmpty()) {
-            return;
-        }
-        try {
-            var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries))
-                    .join();
-            for (var failure : response.failed()) {
-                metrics.deleteFailed();
-                LOG.log(
-                        Level.WARNING,
-                        "delete failed messageId={0}: {1} (it will be delivered again)",
-                        failure.id(),
-                        failure.message());
-            }
-        } catch (CompletionException e) {
-            entries.forEach(entry -> metrics.deleteFailed());
-            LOG.log(Level.WARNING, "delete batch failed: {0} (its messages will be delivered again)", e.getCause());
-        }
-    }
-
-    /** Keeps in-flight messages invisible while their fan-out runs. */
+    /** Keeps in-flight messages invisible while their fan-out runs: extended when less than half is left. */
     private void extendVisibility() {
-        var entries = inFlight.values().stream()
+        var now = System.nanoTime();
+        var extending = inFlight.values().stream()
                 .filter(f -> !released.contains(f.message.messageId())
-                        && System.nanoTime() - f.receivedAt
-                                > visibility.dividedBy(2).toNanos())
+                        && f.hiddenUntil - now < visibility.dividedBy(2).toNanos())
+                .toList();
+        var entries = extending.stream()
                 .map(f -> ChangeMessageVisibilityBatchRequestEntry.builder()
                         .id(f.message.messageId())
                         .receiptHandle(f.message.receiptHandle())
                         .visibilityTimeout((int) visibility.toSeconds())
                         .build())
                 .toList();
-        changeVisibility(entries);
+        var failed = changeVisibility(entries);
+        extending.stream()
+                .filter(f -> !failed.contains(f.message.messageId()))
+                .forEach(f -> f.hiddenUntil = now + visibility.toNanos());
     }
 
-    private void changeVisibility(List<ChangeMessageVisibilityBatchRequestEntry> entries) {
+    /** Changes the messages' visibility, ten at a time; answers the ids whose change failed. */
+    private Set<String> changeVisibility(List<ChangeMessageVisibilityBatchRequestEntry> entries) {
+        var failed = new HashSet<String>();
         for (var from = 0; from < entries.size(); from += 10) {
             var batch = entries.subList(from, Math.min(entries.size(), from + 10));
             try {
                 var response = sqs.changeMessageVisibilityBatch(
                                 b -> b.queueUrl(queueUrl).entries(batch))
                         .join();
-                response.failed()
-                        .forEach(f -> LOG.log(
-                                Level.WARNING, "visibility not changed messageId={0}: {1}", f.id(), f.message()));
+                response.failed().forEach(f -> {
+                    failed.add(f.id());
+                    LOG.log(Level.WARNING, "visibility not changed messageId={0}: {1}", f.id(), f.message());
+                });
             } catch (CompletionException e) {
+                batch.forEach(entry -> failed.add(entry.id()));
                 LOG.log(Level.WARNING, "visibility change failed: {0}", e.getCause());
             }
         }
+        return failed;
     }
 
-    private Optional<String> deadLetterQueue() {
+    /** Looks the dead-letter queue up (the queue's redrive policy), remembering what it found for a while. */
+    private DeadLetterQueue deadLetterQueue() {
         try {
             var policy = sqs.getQueueAttributes(
                             b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
                     .join()
                     .attributes()
                     .get(QueueAttributeName.REDRIVE_POLICY);
-            if (policy == null) {
-                return Optional.empty();
+            Optional<String> url = Optional.empty();
+            if (policy != null) {
+                var arn = new ObjectMapper()
+                        .readTree(policy)
+                        .path("deadLetterTargetArn")
+                        .asText();
+                var name = arn.substring(arn.lastIndexOf(':') + 1);
+                url = Optional.of(sqs.getQueueUrl(b -> b.queueName(name)).join().queueUrl());
             }
-            var arn = new ObjectMapper()
-                    .readTree(policy)
-                    .path("deadLetterTargetArn")
-                    .asText();
-            var name = arn.substring(arn.lastIndexOf(':') + 1);
-            return Optional.of(sqs.getQueueUrl(b -> b.queueName(name)).join().queueUrl());
+            deadLetterQueue = new DeadLetterQueue(url, System.nanoTime());
         } catch (CompletionException | JsonProcessingException e) {
-            LOG.log(Level.WARNING, "dead-letter queue unknown queueUrl={0}: {1}", queueUrl, e);
-            return Optional.empty();
+            LOG.log(
+                    Level.WARNING,
+                    "dead-letter queue not looked up queueUrl={0} (tried again at the next refusal): {1}",
+                    queueUrl,
+                    e.getCause() != null ? e.getCause() : e);
         }
+        return deadLetterQueue;
     }
 
     private static void pause() {
@@ -356,9 +385,9 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     /**
-     * Stops polling: each poller finishes its current long poll (releasing whatever it brings) and its current
-     * messages, until the shutdown deadline; messages still in flight then are released to the queue (visibility
-     * 0), so that another consumer takes them at once. A long poll still open at the deadline is cancelled: what it
+     * Stops polling: each poller finishes its current long poll (releasing whatever it brings); in-flight messages
+     * may finish until the shutdown deadline; those still in flight then are released to the queue (visibility 0),
+     * so that another consumer takes them at once. A long poll still open at the deadline is cancelled: what it
      * would have received comes back after the visibility timeout.
      */
     @Override
@@ -367,19 +396,23 @@ public final class QueueConsumer implements AutoCloseable {
             return;
         }
         var deadline = System.nanoTime() + shutdownDeadline.toNanos();
-        for (var poller : pollers) {
-            try {
+        try {
+            for (var poller : pollers) {
                 if (!poller.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
                     break;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
+            // All the room back: nothing in flight any more.
+            if (room.tryAcquire(maxInFlight, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                room.release(maxInFlight);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         polls.forEach(poll -> poll.cancel(true));
         var unfinished = inFlight.values().stream().map(f -> f.message).toList();
         release(unfinished);
+        deletions.close();
         keeper.shutdownNow();
         LOG.log(Level.INFO, "consumer stopped queueUrl={0} released={1}", queueUrl, unfinished.size());
     }

@@ -2,22 +2,18 @@ package dev.switchboard.pusher.fanout;
 
 import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.registry.ConnectionRegistry;
-import dev.switchboard.registry.Node;
 import dev.switchboard.registry.Target;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * One notification request, fanned out: its targets resolved in the registry (users' connections, topics'
@@ -29,9 +25,11 @@ public final class FanOut {
     /**
      * What one request came to; {@link #complete()} when nothing failed, so the message may be deleted.
      *
-     * @param stale targets on nodes whose lease has run out: skipped (the sweep of a live node removes them)
+     * @param targets the connections (per connection) or nodes (per node) it went to
+     * @param gone connections found gone (410 from the API, or closed by their node as too slow) or nodes no longer
+     *     on record
      */
-    public record Outcome(int targets, int delivered, int gone, int stale, int failed, Optional<String> failure) {
+    public record Outcome(int targets, int delivered, int gone, int failed, Optional<String> failure) {
         public boolean complete() {
             return failed == 0;
         }
@@ -39,29 +37,14 @@ public final class FanOut {
 
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     private static final int LOOKUPS_IN_PARALLEL = 16;
-    private static final Duration LIVE_NODES_CACHE = Duration.ofSeconds(2);
 
     private final ConnectionRegistry registry;
     private final Delivery delivery;
-    private final boolean nodesAreOurs;
     private final Optional<NodeFanOut> perNode;
-    private volatile LiveNodes liveNodes = new LiveNodes(0, Set.of());
-
-    private record LiveNodes(long expiresAt, Set<String> ids) {}
-
-    /**
-     * @param nodesAreOurs false when delivering through a real API Gateway: connection records then name no node
-     *     of ours, and none is skipped for its lease
-     */
-    public FanOut(ConnectionRegistry registry, Delivery delivery, boolean nodesAreOurs) {
-        this(registry, delivery, nodesAreOurs, Optional.empty());
-    }
-
     /** @param perNode when present, requests go to each node once ({@link NodeFanOut}) instead of per connection */
-    public FanOut(ConnectionRegistry registry, Delivery delivery, boolean nodesAreOurs, Optional<NodeFanOut> perNode) {
+    public FanOut(ConnectionRegistry registry, Delivery delivery, Optional<NodeFanOut> perNode) {
         this.registry = registry;
         this.delivery = delivery;
-        this.nodesAreOurs = nodesAreOurs;
         this.perNode = perNode;
     }
 
@@ -70,32 +53,23 @@ public final class FanOut {
         return perNode.isPresent() ? perNode.get().fanOut(id, request) : fanOut(request);
     }
 
-    /** Fans out the request per connection. */
+    /**
+     * Fans out the request per connection. A target whose node does not answer fails the request, whatever its
+     * node's lease says: the message comes back and is resolved again, and only the registry (a sweep, a 410) makes
+     * a connection gone.
+     */
     public Outcome fanOut(NotificationRequest request) throws InterruptedException {
         var targets = resolve(request);
-        var stale = 0;
-        if (nodesAreOurs && !request.broadcast()) {
-            var live = liveNodeIds();
-            var before = targets.size();
-            targets = targets.stream().filter(t -> live.contains(t.nodeId())).toList();
-            stale = before - targets.size();
-        }
         var report = delivery.deliver(targets, request.data());
         prune(report.gone());
         return new Outcome(
-                targets.size() + stale,
-                report.delivered(),
-                report.gone().size(),
-                stale,
-                report.failed(),
-                report.firstFailure());
+                targets.size(), report.delivered(), report.gone().size(), report.failed(), report.firstFailure());
     }
 
     /** The request's connections, each once, without the excluded users'. */
     Collection<Target> resolve(NotificationRequest request) throws InterruptedException {
         var found = new LinkedHashMap<String, Target>();
         if (request.broadcast()) {
-            // everyone() reads only live nodes' partitions.
             registry.everyone()
                     .values()
                     .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
@@ -141,17 +115,6 @@ public final class FanOut {
             }
         }
         return results;
-    }
-
-    private Set<String> liveNodeIds() {
-        var cached = liveNodes;
-        if (System.nanoTime() - cached.expiresAt() > 0) {
-            cached = new LiveNodes(
-                    System.nanoTime() + LIVE_NODES_CACHE.toNanos(),
-                    registry.liveNodes().stream().map(Node::id).collect(Collectors.toUnmodifiableSet()));
-            liveNodes = cached;
-        }
-        return cached.ids();
     }
 
     /**

@@ -1,114 +1,128 @@
 package dev.switchboard.pusher.fanout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.registry.ConnectionRegistry;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One notification request, fanned out per node: the request's selector goes once to every node that may hold a
  * target — the nodes with subscribers of its topics, or every node on record for users and everyone (late ones
- * included: only the registry says a node is gone) — as {@code POST /@deliveries}, and each node resolves it from
- * its hub (docs/delivery.md, "The node contract"). Complete when every node acknowledged; a node that failed or
- * timed out leaves the message to come back, and a node that already delivered its id answers it as a repeat.
+ * included: only the registry says a node is gone) — through that node's {@link NodeLink}, which carries many
+ * requests in one {@code POST /@deliveries}; each node resolves the selector from its hub (docs/delivery.md, "The
+ * node contract"). Complete when every node acknowledged. A node that could not be reached is looked up again: gone
+ * from the registry (swept, with its connections), it is done with; still on record, the message comes back. A
+ * node that already delivered an id answers it as a repeat, so a message that comes back reaches no connection
+ * twice. The registry reads are {@link SharedRead}s: concurrent requests share one Query. Thread-safe.
  */
 public final class NodeFanOut {
-    private final ConnectionRegistry registry;
+    private static final int IDLE_LINKS_KEPT = 1_000;
+
     private final HttpClient http;
     private final Duration timeout;
+    private final int attempts;
     private final ObjectMapper json = new ObjectMapper();
+    private final SharedRead<Map<String, String>> everyNode;
+    private final Map<String, SharedRead<Map<String, String>>> topicNodes = new ConcurrentHashMap<>();
+    private final ConnectionRegistry registry;
+    private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
 
-    public NodeFanOut(ConnectionRegistry registry, HttpClient http, Duration timeout) {
+    /**
+     * @param timeout one post to a node
+     * @param attempts posts to a node before its requests come back to the queue
+     */
+    public NodeFanOut(ConnectionRegistry registry, HttpClient http, Duration timeout, int attempts) {
         this.registry = registry;
         this.http = http;
         this.timeout = timeout;
+        this.attempts = attempts;
+        this.everyNode = new SharedRead<>(() -> {
+            var nodes = new LinkedHashMap<String, String>();
+            registry.nodes().forEach(node -> nodes.put(node.id(), node.endpoint()));
+            return nodes;
+        });
     }
 
     /** Delivers the request with id {@code id} (its SQS message id) through every node that may hold a target. */
-    public FanOut.Outcome fanOut(String id, NotificationRequest request) throws InterruptedException {
-        var endpoints = List.copyOf(nodes(request).values());
-        var body = body(id, request);
-        var answers = new ArrayList<CompletableFuture<HttpResponse<String>>>();
-        for (var endpoint : endpoints) {
-            answers.add(http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(endpoint + "/@deliveries"))
-                            .timeout(timeout)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
+    public FanOut.Outcome fanOut(String id, NotificationRequest request) {
+        var nodes = nodes(request);
+        var requestJson = requestJson(id, request);
+        var answers = new LinkedHashMap<String, CompletableFuture<NodeLink.Answer>>();
+        nodes.forEach((node, endpoint) -> answers.put(node, link(endpoint).send(id, requestJson)));
         var delivered = 0;
         var closed = 0;
         var failed = 0;
+        var gone = 0;
         Optional<String> failure = Optional.empty();
-        for (var i = 0; i < answers.size(); i++) {
-            try {
-                var response = answers.get(i).join();
-                if (response.statusCode() != 200) {
-                    throw new IOException("answered " + response.statusCode() + ": " + response.body());
+        Map<String, String> again = null;
+        for (var answer : answers.entrySet()) {
+            switch (answer.getValue().join()) {
+                case NodeLink.Answer.Delivered(var d, var c) -> {
+                    delivered += d;
+                    closed += c;
                 }
-                for (var result : json.readTree(response.body()).path("results")) {
-                    delivered += result.path("delivered").asInt();
-                    closed += result.path("closed").asInt();
-                    var error = error(result);
-                    if (error.isPresent()) { // refused by the node: it comes back, and in the end dead-letters
+                case NodeLink.Answer.Refused(var error) -> {
+                    failed++;
+                    failure = failure.or(() -> Optional.of("refused by node " + answer.getKey() + ": " + error));
+                }
+                case NodeLink.Answer.Unreached(var reason) -> {
+                    again = again == null ? nodes(request) : again;
+                    if (again.containsKey(answer.getKey())) {
                         failed++;
-                        failure = failure.or(() -> error);
+                        failure = failure.or(() -> Optional.of("node " + answer.getKey() + " " + reason));
+                    } else {
+                        gone++; // no longer on record: swept, its connections with it
                     }
-                }
-            } catch (RuntimeException | IOException e) {
-                failed++;
-                if (failure.isEmpty()) {
-                    failure = Optional.of("node " + endpoints.get(i) + ": " + message(e));
                 }
             }
         }
-        return new FanOut.Outcome(delivered + closed, delivered, closed, 0, failed, failure);
+        return new FanOut.Outcome(nodes.size(), delivered, closed + gone, failed, failure);
     }
 
     /** The nodes to ask, by id: their management endpoints. */
     private Map<String, String> nodes(NotificationRequest request) {
+        if (!request.users().isEmpty() || request.topics().isEmpty()) {
+            return everyNode.get();
+        }
         var nodes = new LinkedHashMap<String, String>();
-        if (request.users().isEmpty() && !request.topics().isEmpty()) {
-            request.topics().forEach(topic -> registry.nodesOf(topic)
-                    .forEach(node -> nodes.putIfAbsent(node.nodeId(), node.endpoint())));
-        } else {
-            registry.nodes().forEach(node -> nodes.putIfAbsent(node.id(), node.endpoint()));
+        for (var topic : request.topics()) {
+            nodes.putAll(topicNodes.computeIfAbsent(topic, this::topicRead).get());
         }
         return nodes;
     }
 
-    private String body(String id, NotificationRequest request) {
-        var root = json.createObjectNode();
-        var one = root.putArray("requests").addObject();
+    private SharedRead<Map<String, String>> topicRead(String topic) {
+        if (topicNodes.size() > IDLE_LINKS_KEPT) {
+            topicNodes.clear(); // only a cache of readers: the next request makes its own again
+        }
+        return new SharedRead<>(() -> {
+            var nodes = new LinkedHashMap<String, String>();
+            registry.nodesOf(topic).forEach(node -> nodes.put(node.nodeId(), node.endpoint()));
+            return nodes;
+        });
+    }
+
+    private NodeLink link(String endpoint) {
+        if (links.size() > IDLE_LINKS_KEPT) {
+            links.values().removeIf(NodeLink::idle);
+        }
+        return links.computeIfAbsent(endpoint, e -> new NodeLink(e, http, timeout, attempts, json));
+    }
+
+    private String requestJson(String id, NotificationRequest request) {
+        var one = json.createObjectNode();
         one.put("id", id);
         request.users().forEach(one.putArray("users")::add);
         request.topics().forEach(one.putArray("topics")::add);
         one.put("everyone", request.broadcast());
         request.excludeUsers().forEach(one.putArray("exclude_users")::add);
         one.put("data", request.data());
-        return root.toString();
-    }
-
-    private static Optional<String> error(JsonNode result) {
-        return result.has("error") ? Optional.of(result.path("error").asText()) : Optional.empty();
-    }
-
-    private static String message(Exception e) {
-        var cause = e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return one.toString();
     }
 }

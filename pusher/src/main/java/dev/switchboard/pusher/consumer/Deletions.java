@@ -1,0 +1,114 @@
+package dev.switchboard.pusher.consumer;
+
+import dev.switchboard.pusher.PusherMetrics;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Deletes settled messages from the queue as soon as they are done: whatever is waiting goes at once in one
+ * DeleteMessageBatch (up to 10 messages, no timer waited for), {@link #DELETES_IN_FLIGHT} batches at most under
+ * way. A delete that fails is logged and counted: the message comes back and is delivered again, which the nodes'
+ * memory of request ids makes harmless. Thread-safe.
+ */
+final class Deletions implements AutoCloseable {
+    static final int DELETES_IN_FLIGHT = 8;
+
+    private static final System.Logger LOG = System.getLogger(Deletions.class.getName());
+
+    private final SqsAsyncClient sqs;
+    private final String queueUrl;
+    private final Predicate<String> released;
+    private final PusherMetrics metrics;
+    private final LinkedBlockingQueue<Message> waiting = new LinkedBlockingQueue<>();
+    private final Semaphore inFlight = new Semaphore(DELETES_IN_FLIGHT);
+    private final Thread deleter;
+    private volatile boolean open = true;
+
+    /** @param released whether a message (by id) was given back to the queue: it is then not deleted */
+    Deletions(SqsAsyncClient sqs, String queueUrl, Predicate<String> released, PusherMetrics metrics) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.released = released;
+        this.metrics = metrics;
+        this.deleter = Thread.ofVirtual().name("deleter").start(this::run);
+    }
+
+    void add(Message message) {
+        waiting.add(message);
+    }
+
+    private void run() {
+        try {
+            while (open || !waiting.isEmpty()) {
+                var first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                var batch = new ArrayList<Message>(10);
+                batch.add(first);
+                waiting.drainTo(batch, 9);
+                inFlight.acquire();
+                delete(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void delete(List<Message> messages) {
+        var entries = messages.stream()
+                .filter(m -> !released.test(m.messageId()))
+                .map(m -> DeleteMessageBatchRequestEntry.builder()
+                        .id(m.messageId())
+                        .receiptHandle(m.receiptHandle())
+                        .build())
+                .toList();
+        if (entries.isEmpty()) {
+            inFlight.release();
+            return;
+        }
+        sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).whenComplete((response, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                entries.forEach(entry -> metrics.deleteFailed());
+                LOG.log(
+                        Level.WARNING,
+                        "delete batch failed: {0} (its messages will be delivered again)",
+                        failure instanceof CompletionException c ? c.getCause() : failure);
+                return;
+            }
+            for (var failed : response.failed()) {
+                metrics.deleteFailed();
+                LOG.log(
+                        Level.WARNING,
+                        "delete failed messageId={0}: {1} (it will be delivered again)",
+                        failed.id(),
+                        failed.message());
+            }
+        });
+    }
+
+    /** Sends what is waiting and waits (10 s at most) for every delete under way. */
+    @Override
+    public void close() {
+        open = false;
+        try {
+            deleter.join(Duration.ofSeconds(10));
+            if (inFlight.tryAcquire(DELETES_IN_FLIGHT, 10, TimeUnit.SECONDS)) {
+                inFlight.release(DELETES_IN_FLIGHT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
