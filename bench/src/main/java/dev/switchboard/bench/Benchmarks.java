@@ -59,8 +59,11 @@ public final class Benchmarks {
             summary.add(LocalStackBenchmark.table(LocalStackBenchmark.run(smoke ? 1 : 3, !smoke)));
         }
         if (only.isEmpty() || only.contains("fanout")) {
-            var plans =
-                    smoke ? List.of(FanOutBenchmark.SMOKE) : List.of(FanOutBenchmark.UNPACED, FanOutBenchmark.PACED);
+            var plans = smoke
+                    ? List.of(FanOutBenchmark.SMOKE)
+                    : Boolean.getBoolean("bench.fanout.paced")
+                            ? List.of(FanOutBenchmark.PACED)
+                            : List.of(FanOutBenchmark.UNPACED, FanOutBenchmark.PACED);
             summary.add(FanOutBenchmark.table(FanOutBenchmark.run(plans)));
         }
         return String.join(System.lineSeparator() + System.lineSeparator(), summary);

@@ -96,7 +96,8 @@ public final class Main {
                                 .connectTimeout(settings.attemptTimeout())
                                 .build(),
                         settings.attemptTimeout(),
-                        settings.attempts()))
+                        settings.attempts(),
+                        settings.lookUpTopicsAbove()))
                 : Optional.<NodeFanOut>empty();
         return new FanOut(registry, delivery, perNode);
     }

@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  * @param perNode deliver each request once per node ({@code DELIVERY_PER=node}, the default: the node resolves its
  *     targets) rather than once per connection ({@code connection}); ignored with {@code apigwEndpoint}, where
  *     every delivery is a post per connection
+ * @param lookUpTopicsAbove per node, a topic request goes to every node on record while there are at most this many,
+ *     else to the nodes the topics' entries name
  * @param maxFrameBytes the gateway's frame limit: a notification whose {@code data} is larger is refused
  */
 public record PusherSettings(
@@ -45,6 +47,7 @@ public record PusherSettings(
         int attempts,
         Duration attemptTimeout,
         boolean perNode,
+        int lookUpTopicsAbove,
         int maxFrameBytes,
         Duration shutdownDeadline) {
 
@@ -90,6 +93,7 @@ public record PusherSettings(
                 integer(config, "delivery.attempts", 1, 20),
                 duration(config, "delivery.timeout"),
                 perNode(config),
+                integer(config, "delivery.lookup.topics.above", 0, 100_000),
                 integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                 duration(config, "shutdown.deadline"));
     }
@@ -112,6 +116,7 @@ public record PusherSettings(
                 attempts,
                 attemptTimeout,
                 perNode,
+                lookUpTopicsAbove,
                 maxFrameBytes,
                 shutdownDeadline);
     }

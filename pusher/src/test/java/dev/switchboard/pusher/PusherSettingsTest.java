@@ -31,6 +31,7 @@ class PusherSettingsTest {
         assertThat(settings.attempts()).isEqualTo(4);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.perNode()).isTrue();
+        assertThat(settings.lookUpTopicsAbove()).isEqualTo(16);
         assertThat(settings.maxFrameBytes()).isEqualTo(131_072);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
     }
@@ -53,6 +54,7 @@ class PusherSettingsTest {
                 Map.entry("DELIVERY_ATTEMPTS", "3"),
                 Map.entry("DELIVERY_TIMEOUT", "PT2S"),
                 Map.entry("DELIVERY_PER", "connection"),
+                Map.entry("DELIVERY_LOOKUP_TOPICS_ABOVE", "0"),
                 Map.entry("LIMITS_FRAME_BYTES", "4096"),
                 Map.entry("SHUTDOWN_DEADLINE", "PT9S"))));
 
@@ -71,6 +73,7 @@ class PusherSettingsTest {
         assertThat(settings.attempts()).isEqualTo(3);
         assertThat(settings.attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.perNode()).isFalse();
+        assertThat(settings.lookUpTopicsAbove()).isZero();
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(9));
     }

@@ -21,16 +21,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * The fan-out benchmark: {@code connections} real WebSocket clients over two gateway nodes (each its own user,
- * each subscribed to one of {@code rooms} topics), one pusher on a notifications queue, and notification requests
- * sent to SQS — to 10 users, to one topic, or to everyone — unpaced, or paced to a delivery rate. Measures
- * deliveries/s (first SendMessage → last receipt) and SendMessage→receipt latency, and checks every delivery
- * arrived once.
+ * The fan-out benchmark: {@code connections} real WebSocket clients over two gateway nodes ({@code users} users, so
+ * each user has {@code connections / users} connections; each connection subscribed to one of {@code rooms} topics),
+ * one pusher (its own process, per node: the default) on a notifications queue, and notification requests sent to
+ * SQS — to {@value #USERS_PER_REQUEST} users, to one topic, or to everyone — unpaced, or paced to a delivery rate.
+ * Measures deliveries/s (first SendMessage → last receipt), SendMessage → receipt latency, the gateways' and the
+ * pusher's CPU per delivery, and checks every delivery arrived once. The reference, in the same run: the queue alone ({@link
+ * QueueAlone}) — its ceiling (messages received and deleted per second) and its own SendMessage → ReceiveMessage
+ * latency at the same message rate.
  */
 public final class FanOutBenchmark {
     /** Whom each request targets. */
@@ -41,93 +45,187 @@ public final class FanOutBenchmark {
     }
 
     /** One run: {@code deliveriesPerSecond} 0 is unpaced. */
-    public record Plan(int connections, int rooms, int deliveries, int deliveriesPerSecond) {}
+    public record Plan(int connections, int users, int rooms, int deliveries, int deliveriesPerSecond) {
+        int perRequest(Shape shape) {
+            return switch (shape) {
+                case USERS -> USERS_PER_REQUEST * (connections / users);
+                case TOPICS -> connections / rooms;
+                case BROADCAST -> connections;
+            };
+        }
+    }
 
+    /**
+     * One shape's figures.
+     *
+     * @param queueMessagesPerSecond the queue alone: its ceiling (unpaced) or the rate it was paced at
+     * @param queueP99Millis the queue alone: SendMessage → ReceiveMessage p99 at the same message rate (paced only)
+     */
     public record Result(
             Shape shape,
             Plan plan,
             double deliveriesPerSecond,
             double p50Millis,
             double p99Millis,
+            double gatewaysCpuMicros,
+            double pusherCpuMicros,
+            double queueMessagesPerSecond,
+            double queueP99Millis,
             long lost,
-            long duplicates) {}
+            long duplicates) {
+        double messagesPerSecond() {
+            return deliveriesPerSecond / plan.perRequest(shape);
+        }
+    }
 
-    public static final Plan UNPACED = new Plan(200, 10, 20_000, 0);
-    public static final Plan PACED = new Plan(200, 10, 20_000, 10_000);
-    public static final Plan SMOKE = new Plan(20, 2, 200, 0);
+    public static final Plan UNPACED = new Plan(200, 100, 2, 200_000, 0);
+    public static final Plan PACED = new Plan(200, 100, 2, 30_000, Integer.getInteger("bench.fanout.rate", 10_000));
+    public static final Plan SMOKE = new Plan(20, 10, 2, 200, 0);
 
     private static final String PUSHER_MAIN = "dev.switchboard.pusher.Main";
     private static final Pattern PUSHER_STARTED = Pattern.compile("pusher started port=(\\d+)");
-    private static final int USERS_PER_REQUEST = 10;
+    private static final int USERS_PER_REQUEST = 25;
+    private static final int POLLERS = 4;
+    private static final int CEILING_MESSAGES = 20_000;
     private static final Duration STALL = Duration.ofSeconds(20);
 
     private FanOutBenchmark() {}
 
-    /** Each plan with each shape, on one stack (emulators, 2 gateway nodes, 1 pusher) per plan. */
+    /**
+     * Each plan with each shape, on one stack (emulators, 2 gateway nodes, 1 pusher, the clients) warmed up first:
+     * the plans share the first one's connections, users and rooms.
+     */
     public static List<Result> run(List<Plan> plans) throws InterruptedException {
+        var population = plans.getFirst();
+        for (var plan : plans) {
+            if (plan.connections() != population.connections()
+                    || plan.users() != population.users()
+                    || plan.rooms() != population.rooms()) {
+                throw new IllegalArgumentException("the plans run on one stack: same connections, users and rooms");
+            }
+        }
         var results = new ArrayList<Result>();
-        try (var emulators = Emulators.start(EmulatorSettings.ephemeral())) {
-            for (var plan : plans) {
-                try (var cluster = new GatewayCluster(emulators, 2, plan.connections());
-                        var sqs = Emulators.client(
-                                SqsAsyncClient.builder(), emulators.sqsEndpoint(), emulators.settings())) {
-                    var queueUrl = emulators
-                            .sqsClient()
-                            .createQueue(b -> b.queueName("bench-notifications-" + System.nanoTime()))
-                            .queueUrl();
-                    var pusher = ServiceProcess.start(
-                            PUSHER_MAIN,
-                            GatewayCluster.jvmOptions("pusher"),
-                            Map.of(
-                                    "NOTIFICATIONS_QUEUE_URL", queueUrl,
-                                    "CONNECTIONS_TABLE", cluster.table(),
-                                    "PUSHER_HOST", "127.0.0.1",
-                                    "PUSHER_PORT", "0",
-                                    "PUSHER_POLLERS", "4",
-                                    "NOTIFICATIONS_WAIT", "PT1S"),
-                            emulators,
-                            GatewayCluster.logDirectory().resolve("pusher.log"),
-                            PUSHER_STARTED);
-                    try (var clients = Clients.connect(cluster, plan)) {
-                        for (var shape : Shape.values()) {
-                            results.add(clients.run(shape, sqs, queueUrl));
-                        }
-                    } finally {
-                        GatewayCluster.stop(List.of(pusher));
+        try (var emulators = Emulators.start(EmulatorSettings.ephemeral());
+                var cluster = new GatewayCluster(emulators, 2, population.users(), Map.of());
+                var sqs = Emulators.client(SqsAsyncClient.builder(), emulators.sqsEndpoint(), emulators.settings())) {
+            var ceiling = QueueAlone.ceiling(
+                    sqs, queue(emulators, "bench-alone"), population == SMOKE ? 100 : CEILING_MESSAGES, POLLERS);
+            var queueUrl = queue(emulators, "bench-notifications");
+            var pusher = ServiceProcess.start(
+                    PUSHER_MAIN,
+                    GatewayCluster.jvmOptions("pusher"),
+                    Map.of(
+                            "NOTIFICATIONS_QUEUE_URL",
+                            queueUrl,
+                            "CONNECTIONS_TABLE",
+                            cluster.table(),
+                            "PUSHER_HOST",
+                            "127.0.0.1",
+                            "PUSHER_PORT",
+                            "0",
+                            "PUSHER_POLLERS",
+                            Integer.toString(POLLERS),
+                            "NOTIFICATIONS_WAIT",
+                            "PT1S"),
+                    emulators,
+                    GatewayCluster.logDirectory().resolve("pusher.log"),
+                    PUSHER_STARTED);
+            try (var clients = Clients.connect(cluster, population)) {
+                Supplier<Duration> pusherCpu = pusher::cpu;
+                // Warm-up (the services' JIT, connections, the nodes' request memory): not measured.
+                for (var round = 0; round < (population == SMOKE ? 1 : 2); round++) {
+                    for (var shape : Shape.values()) {
+                        clients.run(shape, sqs, queueUrl, cluster::cpu, pusherCpu, population.deliveries() / 4, 0);
                     }
                 }
+                for (var plan : plans) {
+                    for (var shape : Shape.values()) {
+                        var paced = plan.deliveriesPerSecond() == 0
+                                ? new long[0]
+                                : QueueAlone.latencies(
+                                        sqs,
+                                        queue(emulators, "bench-alone"),
+                                        plan.deliveries() / plan.perRequest(shape),
+                                        (double) plan.deliveriesPerSecond() / plan.perRequest(shape),
+                                        POLLERS);
+                        var run = clients.run(
+                                shape,
+                                sqs,
+                                queueUrl,
+                                cluster::cpu,
+                                pusherCpu,
+                                plan.deliveries(),
+                                plan.deliveriesPerSecond());
+                        results.add(new Result(
+                                shape,
+                                plan,
+                                run.deliveriesPerSecond(),
+                                run.p50Millis(),
+                                run.p99Millis(),
+                                run.gatewaysCpuMicros(),
+                                run.pusherCpuMicros(),
+                                paced.length == 0
+                                        ? ceiling
+                                        : (double) plan.deliveriesPerSecond() / plan.perRequest(shape),
+                                paced.length == 0 ? Double.NaN : Measure.percentileMillis(paced, 0.99),
+                                run.lost(),
+                                run.duplicates()));
+                    }
+                }
+            } finally {
+                GatewayCluster.stop(List.of(pusher));
             }
         }
         return results;
+    }
+
+    private static String queue(Emulators emulators, String prefix) {
+        return emulators
+                .sqsClient()
+                .createQueue(b -> b.queueName(prefix + "-" + System.nanoTime()))
+                .queueUrl();
     }
 
     public static String table(List<Result> results) {
         var lines = new ArrayList<String>();
         lines.add(String.format(
                 Locale.ROOT,
-                "%-10s %-26s %13s %8s %8s %6s %6s",
+                "%-10s %-27s %13s %11s %11s %8s %8s %9s %9s %9s %6s %6s",
                 "fan-out",
                 "connections / deliveries",
                 "deliveries/s",
+                "messages/s",
+                "queue msg/s",
                 "p50 ms",
                 "p99 ms",
+                "queue p99",
+                "gw µs/d",
+                "pusher µs",
                 "lost",
                 "dups"));
         for (var r : results) {
             lines.add(String.format(
                     Locale.ROOT,
-                    "%-10s %-26s %13.0f %8.2f %8.2f %6d %6d",
+                    "%-10s %-27s %13.0f %11.0f %11.0f %8.2f %8.2f %9.2f %9.2f %9.2f %6d %6d",
                     r.shape().name().toLowerCase(Locale.ROOT),
                     r.plan().connections() + " / " + r.plan().deliveries()
                             + (r.plan().deliveriesPerSecond() == 0
                                     ? " unpaced"
                                     : " @" + r.plan().deliveriesPerSecond() + "/s"),
                     r.deliveriesPerSecond(),
+                    r.messagesPerSecond(),
+                    r.queueMessagesPerSecond(),
                     r.p50Millis(),
                     r.p99Millis(),
+                    r.queueP99Millis(),
+                    r.gatewaysCpuMicros(),
+                    r.pusherCpuMicros(),
                     r.lost(),
                     r.duplicates()));
         }
+        lines.add("queue msg/s: unpaced, ElasticMQ's ceiling alone (" + POLLERS
+                + " long polls, receive + delete); paced, the message rate. queue p99: ElasticMQ alone at that rate."
+                + " CPU per delivery: the gateways' (gw), the pusher's.");
         return String.join(System.lineSeparator(), lines);
     }
 
@@ -176,14 +274,28 @@ public final class FanOutBenchmark {
             return "fanout-room-" + room;
         }
 
-        Result run(Shape shape, SqsAsyncClient sqs, String queueUrl) throws InterruptedException {
-            var perRequest =
-                    switch (shape) {
-                        case USERS -> USERS_PER_REQUEST;
-                        case TOPICS -> plan.connections() / plan.rooms();
-                        case BROADCAST -> plan.connections();
-                    };
-            var requests = Math.max(1, plan.deliveries() / perRequest);
+        /** One shape's run, as measured here. */
+        record Run(
+                double deliveriesPerSecond,
+                double p50Millis,
+                double p99Millis,
+                double gatewaysCpuMicros,
+                double pusherCpuMicros,
+                long lost,
+                long duplicates) {}
+
+        /** Sends {@code deliveries} worth of requests of one shape, paced to {@code perSecond} (0: unpaced). */
+        Run run(
+                Shape shape,
+                SqsAsyncClient sqs,
+                String queueUrl,
+                Supplier<Duration> gatewaysCpu,
+                Supplier<Duration> pusherCpu,
+                int deliveries,
+                int perSecond)
+                throws InterruptedException {
+            var perRequest = plan.perRequest(shape);
+            var requests = Math.max(1, deliveries / perRequest);
             var expected = (long) requests * perRequest;
             for (var receiver : receivers) {
                 receiver.reset(requests);
@@ -199,7 +311,7 @@ public final class FanOutBenchmark {
                                 "\"users\":["
                                         + String.join(
                                                 ",",
-                                                random.ints(0, plan.connections())
+                                                random.ints(0, plan.users())
                                                         .distinct()
                                                         .limit(USERS_PER_REQUEST)
                                                         .mapToObj(i -> "\"" + GatewayCluster.user(i) + "\"")
@@ -210,7 +322,9 @@ public final class FanOutBenchmark {
                         };
                 bodies.add("{" + targets + "\"data\":\"" + r + ":%d\"}");
             }
-            var interval = plan.deliveriesPerSecond() == 0 ? 0 : (long) (1e9 * perRequest / plan.deliveriesPerSecond());
+            var interval = perSecond == 0 ? 0 : (long) (1e9 * perRequest / perSecond);
+            var gatewaysBefore = gatewaysCpu.get();
+            var pusherBefore = pusherCpu.get();
             var start = System.nanoTime();
             var pending = new ArrayList<CompletableFuture<?>>();
             for (var r = 0; r < requests; ) {
@@ -233,16 +347,18 @@ public final class FanOutBenchmark {
             }
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
             Measure.awaitCount(expected, delivered, STALL);
+            var gatewaysUsed = gatewaysCpu.get().minus(gatewaysBefore);
+            var pusherUsed = pusherCpu.get().minus(pusherBefore);
             var latencies = Arrays.stream(receivers)
                     .flatMapToLong(rc -> Arrays.stream(rc.latencies, 0, rc.count))
                     .sorted()
                     .toArray();
-            return new Result(
-                    shape,
-                    plan,
+            return new Run(
                     delivered.get() / ((lastReceipt.get() - start) / 1e9),
                     Measure.percentileMillis(latencies, 0.50),
                     Measure.percentileMillis(latencies, 0.99),
+                    gatewaysUsed.toNanos() / 1e3 / Math.max(1, delivered.get()),
+                    pusherUsed.toNanos() / 1e3 / Math.max(1, delivered.get()),
                     expected - delivered.get(),
                     duplicates.get());
         }

@@ -96,7 +96,8 @@ public final class GatewayCluster implements AutoCloseable {
         var profile = System.getProperty("bench.profile");
         if (profile != null) {
             var file = directory(Path.of(profile)).resolve(name + "-" + System.nanoTime() + ".jfr");
-            options.add("-XX:StartFlightRecording=settings=profile,filename=" + file.toAbsolutePath());
+            options.add("-XX:StartFlightRecording=settings=profile," + System.getProperty("bench.profile.events", "")
+                    + "filename=" + file.toAbsolutePath());
         }
         return options;
     }

@@ -17,11 +17,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * Deletes settled messages from the queue as soon as they are done: whatever is waiting goes at once in one
  * DeleteMessageBatch (up to 10 messages, no timer waited for), {@link #DELETES_IN_FLIGHT} batches at most under
- * way. A delete that fails is logged and counted: the message comes back and is delivered again, which the nodes'
+ * way — what is done while they are goes in the next one, so batches fill under load and none waits when idle. A delete that fails is logged and counted: the message comes back and is delivered again, which the nodes'
  * memory of request ids makes harmless. Thread-safe.
  */
 final class Deletions implements AutoCloseable {
-    static final int DELETES_IN_FLIGHT = 8;
+    static final int DELETES_IN_FLIGHT = 2;
 
     private static final System.Logger LOG = System.getLogger(Deletions.class.getName());
 
@@ -54,10 +54,11 @@ final class Deletions implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
+                // Waiting for a free slot lets what is done meanwhile join this batch: under load, batches fill.
+                inFlight.acquire();
                 var batch = new ArrayList<Message>(10);
                 batch.add(first);
                 waiting.drainTo(batch, 9);
-                inFlight.acquire();
                 delete(batch);
             }
         } catch (InterruptedException e) {

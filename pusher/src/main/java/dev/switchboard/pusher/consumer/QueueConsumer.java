@@ -190,10 +190,15 @@ public final class QueueConsumer implements AutoCloseable {
         }
     }
 
-    /** Waits (a second at most) for room for one message, then takes what more there is, up to {@code most}. */
+    /**
+     * Waits (a second at most) for room for a full receive — {@code most} messages, or all the room there is when
+     * less is allowed in flight — and takes it: under load, receives stay full rather than one message each as
+     * room frees up.
+     */
     private int room(int most) {
+        var wanted = Math.min(most, maxInFlight);
         try {
-            if (!room.tryAcquire(1, TimeUnit.SECONDS)) {
+            if (!room.tryAcquire(wanted, 1, TimeUnit.SECONDS)) {
                 return 0;
             }
         } catch (InterruptedException e) {
@@ -201,11 +206,7 @@ public final class QueueConsumer implements AutoCloseable {
             running.set(false);
             return 0;
         }
-        var taken = 1;
-        while (taken < most && room.tryAcquire()) {
-            taken++;
-        }
-        return taken;
+        return wanted;
     }
 
     /** Fans one message out and settles it: deleted when done, left for redelivery when not. */

@@ -13,16 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One notification request, fanned out per node: the request's selector goes once to every node that may hold a
- * target — the nodes with subscribers of its topics, or every node on record for users and everyone (late ones
- * included: only the registry says a node is gone) — through that node's {@link NodeLink}, which carries many
- * requests in one {@code POST /@deliveries}; each node resolves the selector from its hub (docs/delivery.md, "The
- * node contract"). Complete when every node acknowledged. A node that could not be reached is looked up again: gone
+ * target — every node on record for users and everyone (late ones included: only the registry says a node is gone),
+ * and for topics the same while there are at most {@code lookUpTopicsAbove} nodes (asking a node without
+ * subscribers costs it one entry of a batched post; a Query per topic costs more), else the nodes with subscribers of
+ * its topics (their topic entries) — through that node's {@link NodeLink}, which carries many requests in one {@code
+ * POST /@deliveries}; each node resolves the selector from its hub (docs/delivery.md, "The node contract"). Complete when every node acknowledged. A node that could not be reached is looked up again: gone
  * from the registry (swept, with its connections), it is done with; still on record, the message comes back. A
  * node that already delivered an id answers it as a repeat, so a message that comes back reaches no connection
  * twice. The registry reads are {@link SharedRead}s: concurrent requests share one Query. Thread-safe.
  */
 public final class NodeFanOut {
     private static final int IDLE_LINKS_KEPT = 1_000;
+    /** Registry reads of one kind start at most this often; a request waits for the next at most this long. */
+    private static final Duration READ_SPACING = Duration.ofMillis(10);
 
     private final HttpClient http;
     private final Duration timeout;
@@ -31,18 +34,22 @@ public final class NodeFanOut {
     private final SharedRead<Map<String, String>> everyNode;
     private final Map<String, SharedRead<Map<String, String>>> topicNodes = new ConcurrentHashMap<>();
     private final ConnectionRegistry registry;
+    private final int lookUpTopicsAbove;
     private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
 
     /**
      * @param timeout one post to a node
      * @param attempts posts to a node before its requests come back to the queue
+     * @param lookUpTopicsAbove with more nodes on record than this, a topic request reads its topics' node entries
      */
-    public NodeFanOut(ConnectionRegistry registry, HttpClient http, Duration timeout, int attempts) {
+    public NodeFanOut(
+            ConnectionRegistry registry, HttpClient http, Duration timeout, int attempts, int lookUpTopicsAbove) {
         this.registry = registry;
+        this.lookUpTopicsAbove = lookUpTopicsAbove;
         this.http = http;
         this.timeout = timeout;
         this.attempts = attempts;
-        this.everyNode = new SharedRead<>(() -> {
+        this.everyNode = new SharedRead<>(READ_SPACING, () -> {
             var nodes = new LinkedHashMap<String, String>();
             registry.nodes().forEach(node -> nodes.put(node.id(), node.endpoint()));
             return nodes;
@@ -87,8 +94,9 @@ public final class NodeFanOut {
 
     /** The nodes to ask, by id: their management endpoints. */
     private Map<String, String> nodes(NotificationRequest request) {
-        if (!request.users().isEmpty() || request.topics().isEmpty()) {
-            return everyNode.get();
+        var every = everyNode.get();
+        if (!request.users().isEmpty() || request.topics().isEmpty() || every.size() <= lookUpTopicsAbove) {
+            return every;
         }
         var nodes = new LinkedHashMap<String, String>();
         for (var topic : request.topics()) {
@@ -101,7 +109,7 @@ public final class NodeFanOut {
         if (topicNodes.size() > IDLE_LINKS_KEPT) {
             topicNodes.clear(); // only a cache of readers: the next request makes its own again
         }
-        return new SharedRead<>(() -> {
+        return new SharedRead<>(READ_SPACING, () -> {
             var nodes = new LinkedHashMap<String, String>();
             registry.nodesOf(topic).forEach(node -> nodes.put(node.nodeId(), node.endpoint()));
             return nodes;

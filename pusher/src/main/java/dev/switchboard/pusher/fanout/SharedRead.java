@@ -1,23 +1,30 @@
 package dev.switchboard.pusher.fanout;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * A registry read shared by the callers that need it at the same time, and never older than the call: a caller gets
- * the result of a read that started after it asked. At most one read runs at once; callers arriving while it runs
- * share the next one, started when it ends. So a read costs one Query however many requests need it, and what it
- * returns is as fresh as a read of its own (a node or subscriber on record before the caller asked is in it).
- * Thread-safe.
+ * the result of a read that started after it asked. At most one read runs at once, and reads start at least {@code
+ * spacing} apart; callers arriving meanwhile share the next one. So reads cost at most one Query per {@code spacing}
+ * however many requests need them (a caller waits up to {@code spacing} plus one read), and what a caller gets is as
+ * fresh as a read of its own: a node or subscriber on record before it asked is in it. Thread-safe.
  */
 final class SharedRead<T> {
     private final Supplier<T> read;
-    private boolean running;
-    private CompletableFuture<T> next;
+    private final long spacing;
+    /** Completed by the next read to start; everyone who asks before it starts waits on it. */
+    private CompletableFuture<T> pending;
 
-    SharedRead(Supplier<T> read) {
+    private boolean running;
+    private long lastStart = System.nanoTime() - Long.MAX_VALUE / 2;
+
+    SharedRead(Duration spacing, Supplier<T> read) {
         this.read = read;
+        this.spacing = spacing.toNanos();
     }
 
     /** The result of a read started after this call; a failed read throws its exception here. */
@@ -25,18 +32,17 @@ final class SharedRead<T> {
         CompletableFuture<T> mine;
         var start = false;
         synchronized (this) {
-            if (next == null) {
-                next = new CompletableFuture<>();
+            if (pending == null) {
+                pending = new CompletableFuture<>();
             }
-            mine = next;
+            mine = pending;
             if (!running) {
                 running = true;
-                next = null;
                 start = true;
             }
         }
         if (start) {
-            run(mine);
+            run();
         }
         try {
             return mine.join();
@@ -45,21 +51,32 @@ final class SharedRead<T> {
         }
     }
 
-    /** Runs the read for {@code waiting} on this thread, then each next one on a thread of its own. */
-    private void run(CompletableFuture<T> waiting) {
-        try {
-            waiting.complete(read.get());
-        } catch (RuntimeException e) {
-            waiting.completeExceptionally(e);
-        }
-        CompletableFuture<T> following;
+    /** Runs the pending read on this thread, then, if more callers came meanwhile, the next on a thread of its own. */
+    private void run() {
+        long wait;
         synchronized (this) {
-            following = next;
-            next = null;
-            running = following != null;
+            wait = lastStart + spacing - System.nanoTime();
         }
-        if (following != null) {
-            Thread.ofVirtual().name("shared-read").start(() -> run(following));
+        if (wait > 0) {
+            LockSupport.parkNanos(wait); // spacing reads out: whoever asks meanwhile joins this one
         }
+        CompletableFuture<T> current;
+        synchronized (this) {
+            current = pending;
+            pending = null;
+            lastStart = System.nanoTime();
+        }
+        try {
+            current.complete(read.get());
+        } catch (RuntimeException e) {
+            current.completeExceptionally(e);
+        }
+        synchronized (this) {
+            running = pending != null;
+            if (!running) {
+                return;
+            }
+        }
+        Thread.ofVirtual().name("shared-read").start(this::run);
     }
 }

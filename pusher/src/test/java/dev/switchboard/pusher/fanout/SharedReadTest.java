@@ -3,6 +3,7 @@ package dev.switchboard.pusher.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,7 +16,7 @@ class SharedReadTest {
         var started = new AtomicInteger();
         var running = new AtomicInteger();
         var overlapped = new AtomicInteger();
-        var read = new SharedRead<>(() -> {
+        var read = new SharedRead<>(Duration.ZERO, () -> {
             if (running.incrementAndGet() > 1) {
                 overlapped.incrementAndGet();
             }
@@ -44,7 +45,7 @@ class SharedReadTest {
     @Test
     void aFailedReadFailsItsCallersAndTheNextCallReadsAgain() {
         var calls = new AtomicInteger();
-        var read = new SharedRead<>(() -> {
+        var read = new SharedRead<>(Duration.ofMillis(5), () -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("throttled");
             }
