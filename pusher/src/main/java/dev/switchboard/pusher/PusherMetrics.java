@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The pusher's metrics, in the Prometheus format on {@code /metrics}: messages by outcome (delivered, refused,
- * retried, released), posts by outcome (delivered, gone, stale, failed), delete failures, messages in flight.
+ * retried, released), posts by outcome (delivered, gone, failed), delete failures, messages in flight.
  */
 public final class PusherMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

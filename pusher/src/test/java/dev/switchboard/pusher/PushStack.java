@@ -38,31 +38,32 @@ final class PushStack implements AutoCloseable {
     private final List<PusherServer> pushers = new ArrayList<>();
 
     PushStack(Emulators emulators, TestNames names, Path directory, int nodeCount) {
+        this(emulators, names, directory, nodeCount, Map.of());
+    }
+
+    /** @param nodeSettings added to each gateway node's environment (its lease, its sweep) */
+    PushStack(Emulators emulators, TestNames names, Path directory, int nodeCount, Map<String, String> nodeSettings) {
         this.emulators = emulators;
         this.table = names.unique("connections");
-        var settings = RegistrySettings.of(table);
-        RegistryTable.create(emulators.dynamoDbClient(), settings);
-        this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), settings, Clock.systemUTC());
+        var registrySettings = RegistrySettings.of(table);
+        RegistryTable.create(emulators.dynamoDbClient(), registrySettings);
+        this.registry = new ConnectionRegistry(emulators.dynamoDbClient(), registrySettings, Clock.systemUTC());
         this.sqsAsync = Emulators.client(SqsAsyncClient.builder(), emulators.sqsEndpoint(), emulators.settings());
         for (var i = 0; i < nodeCount; i++) {
+            var settings = new HashMap<>(Map.ofEntries(
+                    Map.entry("SERVER_HOST", "127.0.0.1"),
+                    Map.entry("SERVER_PORT", "0"),
+                    Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
+                    Map.entry("MANAGEMENT_PORT", "0"),
+                    Map.entry("MANAGEMENT_URL", "http://127.0.0.1:0"),
+                    Map.entry("NODE_ID", table + "-node-" + i),
+                    Map.entry("AUTH_JWKS_URI", emulators.issuer().jwksUri().toString()),
+                    Map.entry("AUTH_AUDIENCES", "switchboard"),
+                    Map.entry("CONNECTIONS_TABLE", table),
+                    Map.entry("PRESENCE_TARGET", "none")));
+            settings.putAll(nodeSettings);
             nodes.add(ServiceProcess.start(
-                    GATEWAY_MAIN,
-                    Map.ofEntries(
-                            Map.entry("SERVER_HOST", "127.0.0.1"),
-                            Map.entry("SERVER_PORT", "0"),
-                            Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
-                            Map.entry("MANAGEMENT_PORT", "0"),
-                            Map.entry("MANAGEMENT_URL", "http://127.0.0.1:0"),
-                            Map.entry("NODE_ID", table + "-node-" + i),
-                            Map.entry(
-                                    "AUTH_JWKS_URI",
-                                    emulators.issuer().jwksUri().toString()),
-                            Map.entry("AUTH_AUDIENCES", "switchboard"),
-                            Map.entry("CONNECTIONS_TABLE", table),
-                            Map.entry("PRESENCE_TARGET", "none")),
-                    emulators,
-                    directory.resolve("gateway-" + i + ".log"),
-                    STARTED));
+                    GATEWAY_MAIN, settings, emulators, directory.resolve("gateway-" + i + ".log"), STARTED));
         }
     }
 

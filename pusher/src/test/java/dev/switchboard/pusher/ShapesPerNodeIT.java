@@ -45,9 +45,12 @@ class ShapesPerNodeIT extends DeliveryShapes {
             var stopped = stack.nodes.get(1).process().toHandle();
             stack.signal(stopped, "STOP"); // alive on record, answering nothing
             try {
-                var pusher = stack.pusher(queues, mode());
+                var pusher = stack.pusher(queues, Map.of("DELIVERY_TIMEOUT", "PT3S"));
                 queues.send("{\"users\":[\"" + user + "\"],\"data\":{\"n\":1}}");
                 assertThat(here.next().path("n").asInt()).isEqualTo(1);
+                assertThat(metrics(pusher))
+                        .as("the live node's delivery did not wait for the stopped node's timeout")
+                        .doesNotContain("outcome=\"retried\"");
                 Await.until(
                         "the message left for another try",
                         DEADLINE,
