@@ -137,7 +137,7 @@ final class ClientFrames {
                 var removed = hub.unsubscribe(connection, unsubscribe.topics());
                 try {
                     aws.run(() -> {
-                        registry.unsubscribe(connection.id(), unsubscribe.topics());
+                        registry.topics().unsubscribe(connection.id(), unsubscribe.topics());
                         removed.forEach(relay::countChanged);
                     });
                 } catch (RegistryException e) {
@@ -183,7 +183,7 @@ final class ClientFrames {
         }
         try {
             aws.run(() -> {
-                registry.subscribe(connection.record(), added);
+                registry.topics().subscribe(connection.record(), added);
                 added.forEach(relay::countChanged);
             });
         } catch (RegistryException e) {

@@ -127,7 +127,7 @@ public final class Gateway implements ClientConnection.Ending {
             }
         }
         try {
-            var stayed = Set.copyOf(registry.deregisterAll(together, announcer, AWS_CALL_THREADS));
+            var stayed = Set.copyOf(registry.connections().deregisterAll(together, announcer, AWS_CALL_THREADS));
             together.keySet().stream().filter(c -> stayed.contains(c.id())).forEach(alone::add);
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "drain: deregistering together failed, one by one instead: {0}", e.getMessage());
@@ -151,7 +151,7 @@ public final class Gateway implements ClientConnection.Ending {
 
     /** Deregisters the connection after any registry work already asked for it, retried until it succeeds. */
     private void forget(Connection record) {
-        work.start(key(record.id()), "deregister", () -> registry.deregister(record, announcer));
+        work.start(key(record.id()), "deregister", () -> registry.connections().deregister(record, announcer));
     }
 
     private static Duration remaining(long deadline) {
@@ -172,8 +172,8 @@ public final class Gateway implements ClientConnection.Ending {
         for (var connection : hub.all()) {
             work.start(key(connection), "register again", () -> {
                 if (connection.isOpen()) {
-                    registry.register(connection.record(), announcer);
-                    registry.subscribe(connection.record(), connection.topicList());
+                    registry.connections().register(connection.record(), announcer);
+                    registry.topics().subscribe(connection.record(), connection.topicList());
                 }
             });
         }
@@ -222,14 +222,12 @@ public final class Gateway implements ClientConnection.Ending {
         hub.add(connection);
         try {
             // In the connection's order of registry work: its deregistration, should it end at once, comes after.
-            join(work.runOnce(key(connection), () -> registry.register(record, announcer)));
+            join(work.runOnce(key(connection), () -> registry.connections().register(record, announcer)));
         } catch (PresenceOwedException e) {
             // Recorded; only its ONLINE could not be published: it stays owed, and is offered again until it is.
             LOG.log(Level.WARNING, "presence owed userId={0}: {1}", record.userId(), e.getMessage());
-            work.start(
-                    "presence:" + record.userId(),
-                    "announce presence",
-                    () -> registry.announceOwed(record.userId(), announcer));
+            work.start("presence:" + record.userId(), "announce presence", () -> registry.presence()
+                    .announceOwed(record.userId(), announcer));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
             connection.abort(CloseCode.INTERNAL_ERROR, "registry_failure");
@@ -280,7 +278,7 @@ public final class Gateway implements ClientConnection.Ending {
         }
         if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
             work.start(key(connection), "deregister", () -> {
-                registry.deregister(connection.record(), announcer);
+                registry.connections().deregister(connection.record(), announcer);
                 left.forEach(relay::countChanged);
             });
         }

@@ -83,8 +83,8 @@ public final class GatewayServer implements AutoCloseable {
                 String.valueOf((System.nanoTime() - drainStart) / 1_000_000));
         if (forgotten) {
             try {
-                registry.forgetTopicsOf(gateway.settings().nodeId());
-                registry.forgetNode(gateway.settings().nodeId());
+                registry.topics().forgetTopicsOf(gateway.settings().nodeId());
+                registry.nodes().forget(gateway.settings().nodeId());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "node records not removed: {0}", e.getMessage());
             }

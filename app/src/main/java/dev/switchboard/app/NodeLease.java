@@ -43,7 +43,7 @@ final class NodeLease implements AutoCloseable {
      * id left is swept first, its presence announced), then renews it every {@code every}.
      */
     void start(Duration every, Announcer announcer) {
-        lease = registry.claimNode(nodeId, endpoint, patience, announcer);
+        lease = registry.nodes().claim(nodeId, endpoint, patience, announcer);
         var unused =
                 thread.scheduleWithFixedDelay(this::renew, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -58,7 +58,7 @@ final class NodeLease implements AutoCloseable {
             return;
         }
         try {
-            var renewed = registry.renewLease(lease, endpoint);
+            var renewed = registry.nodes().renew(lease, endpoint);
             if (renewed.isPresent()) {
                 lease = renewed.get();
                 return;
@@ -74,7 +74,7 @@ final class NodeLease implements AutoCloseable {
 
     private void recover() {
         try {
-            lease = registry.reclaimNode(nodeId, endpoint, patience);
+            lease = registry.nodes().reclaim(nodeId, endpoint, patience);
             LOG.log(Level.INFO, "lease taken back nodeId={0}", nodeId);
             onRecovered.run();
         } catch (RuntimeException e) {

@@ -64,13 +64,11 @@ final class NodeUpkeep implements AutoCloseable {
         });
         // Dead nodes: whichever survivor claims one first deregisters its connections, 16 at a time, and announces
         // the OFFLINEs (and whatever presence the dead node owed).
-        offloaded(
-                settings.sweepInterval(),
-                "sweep",
-                () -> registry.sweepDeadNodes(settings.nodeId(), SWEEP_PARALLELISM, announcer));
+        offloaded(settings.sweepInterval(), "sweep", () -> registry.nodes()
+                .sweepDead(settings.nodeId(), SWEEP_PARALLELISM, announcer));
         var refresh = registry.settings().connectionTtl().dividedBy(2);
         offloaded(refresh, "ttl refresh", () -> {
-            registry.refresh(hub.all().stream().map(c -> c.id()).toList());
+            registry.connections().refresh(hub.all().stream().map(c -> c.id()).toList());
             hub.topics().forEach(relay::countChanged);
         });
         every(Duration.ofMinutes(1), "idle links", () -> relay.forgetIdle(Duration.ofMinutes(1)));

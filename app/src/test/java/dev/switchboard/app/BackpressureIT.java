@@ -64,7 +64,7 @@ class BackpressureIT {
                 Await.until(
                         "the stalled subscriber registered",
                         Duration.ofSeconds(10),
-                        () -> a.registry.subscribersOf(room).size(),
+                        () -> a.registry.topics().subscribersOf(room).size(),
                         n -> n == 3);
                 var lease = new LeaseWatch(a);
                 var readers = List.of(new Reader(onA), new Reader(onB));
@@ -88,7 +88,7 @@ class BackpressureIT {
                 try (var pressure = a.connect(names.unique("pressure"))) {
                     var big = "y".repeat(15_000);
                     var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    while (!a.registry.connectionsOf(stalledUser).isEmpty()) {
+                    while (!a.registry.connections().connectionsOf(stalledUser).isEmpty()) {
                         assertThat(System.nanoTime())
                                 .as("the stalled subscriber closed and deregistered in time")
                                 .isLessThan(deadline);
@@ -110,7 +110,7 @@ class BackpressureIT {
                 assertThat(stalled.endedWithin(Duration.ofSeconds(5)))
                         .as("its socket cut")
                         .isTrue();
-                assertThat(a.registry.liveNodes()).hasSize(2);
+                assertThat(a.registry.nodes().live()).hasSize(2);
             }
         }
     }
@@ -130,18 +130,25 @@ class BackpressureIT {
                 Await.until(
                         "subscribed",
                         Duration.ofSeconds(10),
-                        () -> gateway.registry.subscribersOf(room).size(),
+                        () -> gateway.registry.topics().subscribersOf(room).size(),
                         n -> n == 1);
 
                 // Enough to fill the socket's buffers at both ends; the queue's bound is far away.
-                for (var i = 0; i < 4000 && gateway.registry.connectionsOf(user).size() == 1; i++) {
+                for (var i = 0;
+                        i < 4000
+                                && gateway.registry
+                                                .connections()
+                                                .connectionsOf(user)
+                                                .size()
+                                        == 1;
+                        i++) {
                     publisher.send("{\"type\":\"publish\",\"topic\":\"" + room + "\",\"pad\":\"" + PAD + "\"}");
                 }
 
                 Await.until(
                         "the stalled writer closed",
                         Duration.ofSeconds(20),
-                        () -> gateway.registry.connectionsOf(user),
+                        () -> gateway.registry.connections().connectionsOf(user),
                         List::isEmpty);
                 assertThat(metrics(gateway))
                         .containsPattern("switchboard_slow_consumer_closes_total\\{reason=\"stalled\",?} 1");
@@ -162,7 +169,7 @@ class BackpressureIT {
                 var id = Await.until(
                                 "registered",
                                 Duration.ofSeconds(10),
-                                () -> gateway.registry.connectionsOf(user),
+                                () -> gateway.registry.connections().connectionsOf(user),
                                 targets -> targets.size() == 1)
                         .getFirst()
                         .connectionId();
@@ -185,7 +192,7 @@ class BackpressureIT {
                 Await.until(
                         "the slow consumer deregistered",
                         Duration.ofSeconds(20),
-                        () -> gateway.registry.connectionsOf(user),
+                        () -> gateway.registry.connections().connectionsOf(user),
                         List::isEmpty);
                 assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode())
                         .as("then gone")
@@ -287,7 +294,7 @@ class BackpressureIT {
             var nodeId = node.server.gateway().settings().nodeId();
             Thread.ofVirtual().start(() -> {
                 while (watching.get()) {
-                    if (node.registry.liveNodes().stream().noneMatch(n -> n.id().equals(nodeId))) {
+                    if (node.registry.nodes().live().stream().noneMatch(n -> n.id().equals(nodeId))) {
                         lapses.incrementAndGet();
                     }
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // a sampling period, not a wait

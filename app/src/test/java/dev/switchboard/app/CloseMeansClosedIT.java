@@ -127,7 +127,7 @@ class CloseMeansClosedIT {
             assertThat(watcher.receivesWithin(Duration.ofSeconds(1)))
                     .as("a topic publish")
                     .isFalse();
-            assertThat(gateway.registry.subscribersOf("late-" + marker))
+            assertThat(gateway.registry.topics().subscribersOf("late-" + marker))
                     .as("a subscription")
                     .isEmpty();
             for (var queue : new String[] {gateway.queueUrl, gateway.topicQueueUrl}) {
@@ -142,7 +142,7 @@ class CloseMeansClosedIT {
         Await.until(
                 "the closed connection deregistered",
                 Duration.ofSeconds(10),
-                () -> gateway.registry.everyone().values().stream()
+                () -> gateway.registry.connections().everyone().values().stream()
                         .mapToInt(java.util.List::size)
                         .sum(),
                 n -> n == 0);

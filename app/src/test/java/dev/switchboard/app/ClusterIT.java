@@ -70,7 +70,7 @@ class ClusterIT {
                     }
                 }
             });
-            a.registry.topicSubscribers(room, "stuck", "http://127.0.0.1:" + stuck.getLocalPort(), 5);
+            a.registry.topics().topicSubscribers(room, "stuck", "http://127.0.0.1:" + stuck.getLocalPort(), 5);
             reader.send("{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}");
             reader.pingForConnectionId();
             var pad = "p".repeat(2000);
@@ -106,7 +106,10 @@ class ClusterIT {
                 client.pingForConnectionId();
             }
             Await.until(
-                    "three nodes holding subscribers", DEADLINE, () -> one.registry.nodesOf(room), n -> n.size() == 3);
+                    "three nodes holding subscribers",
+                    DEADLINE,
+                    () -> one.registry.topics().nodesOf(room),
+                    n -> n.size() == 3);
 
             a.send("{\"type\":\"publish\",\"topic\":\"" + room + "\",\"data\":{\"from\":\"a\"}}");
             for (var client : List.of(a, b, c)) {
@@ -138,8 +141,11 @@ class ClusterIT {
             b.pingForConnectionId();
 
             Await.until(
-                    "only the first node on the topic", DEADLINE, () -> one.registry.nodesOf(room), n -> n.size() == 1);
-            assertThat(one.registry.nodesOf(room))
+                    "only the first node on the topic",
+                    DEADLINE,
+                    () -> one.registry.topics().nodesOf(room),
+                    n -> n.size() == 1);
+            assertThat(one.registry.topics().nodesOf(room))
                     .extracting(TopicNode::subscribers)
                     .containsExactly(1);
         }
@@ -156,9 +162,13 @@ class ClusterIT {
         first.pingForConnectionId();
         second.pingForConnectionId();
         first.close();
-        Await.until("the first connection gone", DEADLINE, () -> one.registry.connectionsOf(user), c -> c.size() == 1);
+        Await.until(
+                "the first connection gone",
+                DEADLINE,
+                () -> one.registry.connections().connectionsOf(user),
+                c -> c.size() == 1);
         second.close();
-        Await.until("both gone", DEADLINE, () -> one.registry.connectionsOf(user), List::isEmpty);
+        Await.until("both gone", DEADLINE, () -> one.registry.connections().connectionsOf(user), List::isEmpty);
 
         var statuses = one.presenceOf(user, 2);
         assertThat(statuses).containsExactly("ONLINE", "OFFLINE");
@@ -176,12 +186,12 @@ class ClusterIT {
 
         doomed.server.abort();
 
-        assertThat(survivor.registry.connectionsOfNode(nodeId)).isNotEmpty();
+        assertThat(survivor.registry.connections().connectionsOfNode(nodeId)).isNotEmpty();
         // Documented bound: the lease (2 s here) plus one sweep interval (0.5 s), plus the sweep's own time.
         Await.until(
                 "the dead node swept",
                 Duration.ofSeconds(10),
-                () -> survivor.registry.connectionsOfNode(nodeId),
+                () -> survivor.registry.connections().connectionsOfNode(nodeId),
                 List::isEmpty);
         assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
@@ -210,10 +220,10 @@ class ClusterIT {
 
         assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(secondTab.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
-        assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
-        assertThat(staying.registry.connectionsOf(user)).isEmpty();
-        assertThat(staying.registry.nodesOf(room)).isEmpty();
-        assertThat(staying.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
+        assertThat(staying.registry.connections().connectionsOfNode(nodeId)).isEmpty();
+        assertThat(staying.registry.connections().connectionsOf(user)).isEmpty();
+        assertThat(staying.registry.topics().nodesOf(room)).isEmpty();
+        assertThat(staying.registry.nodes().live()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(staying.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
 
@@ -244,10 +254,14 @@ class ClusterIT {
             leaving.server.stop();
         }
 
-        assertThat(staying.registry.connectionsOfNode(nodeId)).isEmpty();
+        assertThat(staying.registry.connections().connectionsOfNode(nodeId)).isEmpty();
         for (var user : users) {
-            assertThat(staying.registry.connectionsOf(user)).as(user).isEmpty();
-            assertThat(staying.registry.connectionCount(user)).as(user).isZero();
+            assertThat(staying.registry.connections().connectionsOf(user))
+                    .as(user)
+                    .isEmpty();
+            assertThat(staying.registry.presence().connectionCount(user))
+                    .as(user)
+                    .isZero();
         }
     }
 
@@ -298,7 +312,7 @@ class ClusterIT {
         Await.until(
                 "per-node counts " + expected,
                 DEADLINE,
-                () -> one.registry.nodesOf(room).stream()
+                () -> one.registry.topics().nodesOf(room).stream()
                         .collect(Collectors.toMap(TopicNode::nodeId, TopicNode::subscribers)),
                 expected::equals);
         assertThat(subscribed).isNotEmpty();
@@ -342,7 +356,11 @@ class ClusterIT {
         }
         var registry = nodes.getFirst().registry;
         for (var user : users) {
-            Await.until(user + " gone everywhere", DEADLINE, () -> registry.connectionsOf(user), List::isEmpty);
+            Await.until(
+                    user + " gone everywhere",
+                    DEADLINE,
+                    () -> registry.connections().connectionsOf(user),
+                    List::isEmpty);
         }
 
         var statuses = nodes.getFirst().presence(users, all -> all.values().stream()

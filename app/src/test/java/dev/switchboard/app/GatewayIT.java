@@ -58,7 +58,7 @@ class GatewayIT {
             var id = client.pingForConnectionId();
 
             assertThat(id).isNotBlank();
-            assertThat(gateway.registry.connection(id)).hasValueSatisfying(c -> {
+            assertThat(gateway.registry.connections().connection(id)).hasValueSatisfying(c -> {
                 assertThat(c.userId()).isEqualTo("alice");
                 assertThat(c.endpoint()).isEqualTo(gateway.management().toString());
             });

@@ -66,7 +66,7 @@ class GatewayProcessIT {
         var user = names.unique("user");
         var client = TestClient.connect(ws(ports[0], survivor.token(user)));
         client.pingForConnectionId();
-        assertThat(survivor.registry.connectionsOfNode(nodeId)).hasSize(1);
+        assertThat(survivor.registry.connections().connectionsOfNode(nodeId)).hasSize(1);
 
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no drain, no cleanup
 
@@ -74,9 +74,9 @@ class GatewayProcessIT {
         Await.until(
                 "the killed node's connection swept",
                 Duration.ofSeconds(15),
-                () -> survivor.registry.connectionsOfNode(nodeId),
+                () -> survivor.registry.connections().connectionsOfNode(nodeId),
                 List::isEmpty);
-        assertThat(survivor.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
+        assertThat(survivor.registry.nodes().live()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
 
@@ -94,8 +94,8 @@ class GatewayProcessIT {
         assertThat(client.closed().get(30, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("exit status; output: %s", output()).isZero();
-        assertThat(survivor.registry.connectionsOfNode(nodeId)).isEmpty();
-        assertThat(survivor.registry.liveNodes()).extracting(n -> n.id()).doesNotContain(nodeId);
+        assertThat(survivor.registry.connections().connectionsOfNode(nodeId)).isEmpty();
+        assertThat(survivor.registry.nodes().live()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
     }
 

@@ -44,7 +44,10 @@ class NodeLeaseIT {
                 bystander.pingForConnectionId();
                 stalled.sendText("{\"type\":\"subscribe\",\"topics\":[\"" + room + "\"]}");
                 Await.until(
-                        "subscribed", Duration.ofSeconds(10), () -> a.registry.subscribersOf(room), s -> !s.isEmpty());
+                        "subscribed",
+                        Duration.ofSeconds(10),
+                        () -> a.registry.topics().subscribersOf(room),
+                        s -> !s.isEmpty());
                 var big = "z".repeat(8000);
                 var connection = a.server.gateway().hub().all().stream()
                         .filter(c -> c.userId().equals(stalledUser))
@@ -62,15 +65,17 @@ class NodeLeaseIT {
                 var nodeId = a.server.gateway().settings().nodeId();
                 var until = System.nanoTime() + LEASE.multipliedBy(2).toNanos();
                 while (System.nanoTime() < until) {
-                    assertThat(b.registry.liveNodes()).extracting(n -> n.id()).contains(nodeId);
+                    assertThat(b.registry.nodes().live())
+                            .extracting(n -> n.id())
+                            .contains(nodeId);
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // sampling the lease for two leases
                 }
 
                 assertThat(connection.stalledNanos(System.nanoTime()))
                         .as("still stalled")
                         .isPositive();
-                assertThat(a.registry.connectionsOf(user)).hasSize(1);
-                assertThat(a.registry.connectionsOf(stalledUser)).hasSize(1);
+                assertThat(a.registry.connections().connectionsOf(user)).hasSize(1);
+                assertThat(a.registry.connections().connectionsOf(stalledUser)).hasSize(1);
                 assertThat(a.presenceOf(user, 1)).as("no OFFLINE").containsExactly("ONLINE");
             }
         }
@@ -88,24 +93,24 @@ class NodeLeaseIT {
                 var nodeId = a.server.gateway().settings().nodeId();
                 // What a sweep of this node, taken for dead while it was paused, would do: its connection and
                 // presence gone (OFFLINE announced), its topic entry and its record deleted.
-                a.registry.deregister(id, a.server.gateway().announcer());
-                a.registry.forgetTopicsOf(nodeId);
-                a.registry.forgetNode(nodeId);
+                a.registry.connections().deregister(id, a.server.gateway().announcer());
+                a.registry.topics().forgetTopicsOf(nodeId);
+                a.registry.nodes().forget(nodeId);
 
                 Await.until(
                         "the connection registered again",
                         Duration.ofSeconds(10),
-                        () -> a.registry.connectionsOf(user),
+                        () -> a.registry.connections().connectionsOf(user),
                         targets -> targets.size() == 1);
                 Await.until(
                         "the subscription and the topic entry back",
                         Duration.ofSeconds(10),
                         () -> List.of(
-                                a.registry.subscribersOf(room).size(),
-                                a.registry.nodesOf(room).size()),
+                                a.registry.topics().subscribersOf(room).size(),
+                                a.registry.topics().nodesOf(room).size()),
                         counts -> counts.equals(List.of(1, 1)));
-                assertThat(a.registry.liveNodes()).extracting(n -> n.id()).containsExactly(nodeId);
-                assertThat(a.registry.connectionCount(user)).isEqualTo(1);
+                assertThat(a.registry.nodes().live()).extracting(n -> n.id()).containsExactly(nodeId);
+                assertThat(a.registry.presence().connectionCount(user)).isEqualTo(1);
                 assertThat(a.presenceOf(user, 3)).containsExactly("ONLINE", "OFFLINE", "ONLINE");
                 client.send("{\"type\":\"ping\"}");
                 assertThat(client.next("pong")).isNotNull(); // served all along

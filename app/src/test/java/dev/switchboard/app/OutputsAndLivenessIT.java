@@ -78,13 +78,13 @@ class OutputsAndLivenessIT {
             Await.until(
                     "the silent peer registered",
                     Duration.ofSeconds(10),
-                    () -> gateway.registry.connectionsOf("silent"),
+                    () -> gateway.registry.connections().connectionsOf("silent"),
                     c -> !c.isEmpty());
 
             Await.until(
                     "the silent peer dropped",
                     Duration.ofSeconds(15),
-                    () -> gateway.registry.connectionsOf("silent"),
+                    () -> gateway.registry.connections().connectionsOf("silent"),
                     c -> c.isEmpty());
         }
     }

@@ -125,7 +125,7 @@ class ProtocolEdgesIT {
             // As a pusher would: the moment the registry lists the connection, post to it.
             var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (id == null && System.nanoTime() < deadline) {
-                var targets = gateway.registry.connectionsOf(user);
+                var targets = gateway.registry.connections().connectionsOf(user);
                 id = targets.isEmpty() ? null : targets.getFirst().connectionId();
             }
             assertThat(id).as("the registry lists the connection").isNotNull();

@@ -78,9 +78,9 @@ class NodeFailuresIT {
             Await.until(
                     "the killed node's lease run out",
                     DEADLINE,
-                    () -> stack.registry.liveNodes(),
+                    () -> stack.registry.nodes().live(),
                     nodes -> nodes.stream().map(Node::id).noneMatch(killedId::equals));
-            stack.registry.sweepDeadNodes();
+            stack.registry.nodes().sweepDead();
 
             var toUser = new HashSet<Integer>();
             toUser.add(firstHere);
@@ -116,13 +116,15 @@ class NodeFailuresIT {
                 Clock.systemUTC());
         try (var late = new FakeNode()) {
             late.release(); // answers at once
-            shortLeases.heartbeat(node, late.endpoint().toString());
-            stack.registry.register(new Connection(
-                    names.unique("conn"), user, node, late.endpoint().toString(), Instant.now(), Map.of()));
-            Await.until("the node late", DEADLINE, () -> stack.registry.liveNodes(), nodes -> nodes.stream()
+            shortLeases.nodes().heartbeat(node, late.endpoint().toString());
+            stack.registry
+                    .connections()
+                    .register(new Connection(
+                            names.unique("conn"), user, node, late.endpoint().toString(), Instant.now(), Map.of()));
+            Await.until("the node late", DEADLINE, () -> stack.registry.nodes().live(), nodes -> nodes.stream()
                     .map(Node::id)
                     .noneMatch(node::equals));
-            assertThat(stack.registry.nodes()).extracting(Node::id).contains(node);
+            assertThat(stack.registry.nodes().all()).extracting(Node::id).contains(node);
             try (var onALiveNode = stack.connect(user, 0)) {
                 stack.pusher(queues, Map.of());
                 queues.send("{\"users\":[\"" + user + "\"],\"data\":\"late\"}");
@@ -132,7 +134,7 @@ class NodeFailuresIT {
                 Await.until("the queue empty", DEADLINE, queues::pending, n -> n == 0);
             }
         } finally {
-            stack.registry.forgetNode(node);
+            stack.registry.nodes().forget(node);
         }
     }
 }

@@ -93,8 +93,8 @@ final class PushStack implements AutoCloseable {
 
     /** A node record of a stand-in node (not a gateway), removed again on close: no later test should ask it. */
     AutoCloseable standIn(String nodeId, String endpoint) {
-        registry.heartbeat(nodeId, endpoint); // its lease says alive: only posts find out what it does
-        return () -> registry.forgetNode(nodeId);
+        registry.nodes().heartbeat(nodeId, endpoint); // its lease says alive: only posts find out what it does
+        return () -> registry.nodes().forget(nodeId);
     }
 
     /** Sends a signal ({@code STOP}, {@code CONT}) to a process, waiting until {@code kill} is done. */

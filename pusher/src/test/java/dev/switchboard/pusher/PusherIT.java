@@ -50,12 +50,18 @@ class PusherIT {
         stack.pusher(queues, Map.of("DELIVERY_PER", "connection"));
         var user = names.unique("ghost");
         var ghost = names.unique("conn");
-        stack.registry.register(new Connection(
-                ghost, user, stack.nodeId(0), stack.managementUrl(0).toString(), Instant.now(), Map.of()));
+        stack.registry
+                .connections()
+                .register(new Connection(
+                        ghost, user, stack.nodeId(0), stack.managementUrl(0).toString(), Instant.now(), Map.of()));
 
         queues.send("{\"users\":[\"" + user + "\"],\"data\":1}");
 
-        Await.until("the ghost removed", DEADLINE, () -> stack.registry.connection(ghost), c -> c.isEmpty());
+        Await.until(
+                "the ghost removed",
+                DEADLINE,
+                () -> stack.registry.connections().connection(ghost),
+                c -> c.isEmpty());
         Await.until("the message deleted", DEADLINE, queues::pending, n -> n == 0);
         assertThat(queues.deadLetters(Duration.ZERO)).isEmpty();
     }
@@ -68,7 +74,9 @@ class PusherIT {
         var down = "http://127.0.0.1:" + freePort();
         var node = names.unique("down-node");
         try (var standIn = stack.standIn(node, down)) {
-            stack.registry.register(new Connection(names.unique("conn"), user, node, down, Instant.now(), Map.of()));
+            stack.registry
+                    .connections()
+                    .register(new Connection(names.unique("conn"), user, node, down, Instant.now(), Map.of()));
 
             queues.send("{\"users\":[\"" + user + "\"],\"data\":1}");
 
@@ -141,8 +149,10 @@ class PusherIT {
         try (var slow = new FakeNode();
                 var standIn = stack.standIn(node, slow.endpoint().toString())) {
             var user = names.unique("kim");
-            stack.registry.register(new Connection(
-                    names.unique("conn"), user, node, slow.endpoint().toString(), Instant.now(), Map.of()));
+            stack.registry
+                    .connections()
+                    .register(new Connection(
+                            names.unique("conn"), user, node, slow.endpoint().toString(), Instant.now(), Map.of()));
             queues.send("{\"users\":[\"" + user + "\"],\"data\":\"held\"}");
             Await.until("the post held by the node", DEADLINE, () -> slow.posts, posts -> !posts.isEmpty());
 

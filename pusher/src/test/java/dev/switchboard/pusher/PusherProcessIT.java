@@ -69,8 +69,15 @@ class PusherProcessIT {
         try (var slow = new FakeNode();
                 var standIn = stack.standIn(node, slow.endpoint().toString());
                 var client = stack.connect(user, 0)) {
-            stack.registry.register(new Connection(
-                    names.unique("conn"), slowUser, node, slow.endpoint().toString(), Instant.now(), Map.of()));
+            stack.registry
+                    .connections()
+                    .register(new Connection(
+                            names.unique("conn"),
+                            slowUser,
+                            node,
+                            slow.endpoint().toString(),
+                            Instant.now(),
+                            Map.of()));
             for (var i = 0; i < MESSAGES; i++) {
                 queues.send("{\"users\":[\"" + user + "\",\"" + slowUser + "\"],\"data\":" + i + "}");
             }

@@ -8,19 +8,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What {@link ConnectionRegistry} does with node leases beyond one call: taking a lease at start (sweeping what an
+ * What {@link Nodes} does with node leases beyond one call: taking a lease at start (sweeping what an
  * earlier run of the same id left), taking it back after it was lost, and sweeping dead nodes under a claim
  * ({@link Leases} holds the conditional writes).
  */
 final class NodeSweeps {
     private final Leases leases;
-    private final ConnectionRegistry registry;
+    private final Connections connections;
+    private final Topics topics;
     private final RegistrySettings settings;
     private final Clock clock;
 
-    NodeSweeps(Leases leases, ConnectionRegistry registry, RegistrySettings settings, Clock clock) {
+    NodeSweeps(Leases leases, Connections connections, Topics topics, RegistrySettings settings, Clock clock) {
         this.leases = leases;
-        this.registry = registry;
+        this.connections = connections;
+        this.topics = topics;
         this.settings = settings;
         this.clock = clock;
     }
@@ -93,11 +95,11 @@ final class NodeSweeps {
         var permits = new Semaphore(Math.max(1, parallelism));
         var failure = new AtomicReference<RuntimeException>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (var target : registry.connectionsOfNode(nodeId)) {
+            for (var target : connections.connectionsOfNode(nodeId)) {
                 permits.acquireUninterruptibly();
                 threads.execute(() -> {
                     try {
-                        registry.sweepConnection(target.connectionId(), announcer);
+                        connections.sweepConnection(target.connectionId(), announcer);
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                     } finally {
@@ -109,7 +111,7 @@ final class NodeSweeps {
         if (failure.get() != null) {
             throw failure.get();
         }
-        registry.forgetTopicsOf(nodeId);
+        topics.forgetTopicsOf(nodeId);
     }
 
     /** Between looks at a record someone else is changing: a tenth of the lease, at least 50 ms. */

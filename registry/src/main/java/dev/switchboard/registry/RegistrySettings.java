@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param prefix the key prefixes: a deployment may share a table with others by choosing its own
  * @param connectionTtl how long a connection's items live without a refresh; a backstop only, since live
  *     connections are known by their node's lease (refresh them at half this, see {@link
- *     ConnectionRegistry#refresh})
+ *     Connections#refresh})
  * @param nodeLease how long a node is alive after its last heartbeat
  * @param pageSize items per Query page (DynamoDB also ends a page at 1 MB)
  */

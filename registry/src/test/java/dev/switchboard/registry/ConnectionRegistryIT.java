@@ -30,34 +30,34 @@ class ConnectionRegistryIT {
     void aRegisteredConnectionIsFoundByIdByUserAndByNode() {
         var connection = fixture.connection("c1", "alice", "n1");
 
-        registry.register(connection);
+        registry.connections().register(connection);
 
-        assertThat(registry.connection("c1")).contains(connection);
-        assertThat(registry.connectionsOf("alice")).containsExactly(connection.target());
-        assertThat(registry.connectionsOfNode("n1")).containsExactly(connection.target());
-        assertThat(registry.connectionCount("alice")).isEqualTo(1);
+        assertThat(registry.connections().connection("c1")).contains(connection);
+        assertThat(registry.connections().connectionsOf("alice")).containsExactly(connection.target());
+        assertThat(registry.connections().connectionsOfNode("n1")).containsExactly(connection.target());
+        assertThat(registry.presence().connectionCount("alice")).isEqualTo(1);
     }
 
     @Test
     void onlyTheUsersFirstConnectionIsOnlineAndRegisteringAgainChangesNothing() {
-        var first = registry.register(fixture.connection("c1", "alice", "n1"));
-        var again = registry.register(fixture.connection("c1", "alice", "n1"));
-        var second = registry.register(fixture.connection("c2", "alice", "n2"));
+        var first = registry.connections().register(fixture.connection("c1", "alice", "n1"));
+        var again = registry.connections().register(fixture.connection("c1", "alice", "n1"));
+        var second = registry.connections().register(fixture.connection("c2", "alice", "n2"));
 
         assertThat(first).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo(PresenceChange.Status.ONLINE));
         assertThat(again).isEmpty();
         assertThat(second).isEmpty();
-        assertThat(registry.connectionCount("alice")).isEqualTo(2);
+        assertThat(registry.presence().connectionCount("alice")).isEqualTo(2);
     }
 
     @Test
     void onlyTheUsersLastConnectionLeavingIsOfflineAndDeregisteringAgainChangesNothing() {
-        registry.register(fixture.connection("c1", "alice", "n1"));
-        registry.register(fixture.connection("c2", "alice", "n2"));
+        registry.connections().register(fixture.connection("c1", "alice", "n1"));
+        registry.connections().register(fixture.connection("c2", "alice", "n2"));
 
-        var firstGone = registry.deregister("c1");
-        var lastGone = registry.deregister("c2");
-        var again = registry.deregister("c2");
+        var firstGone = registry.connections().deregister("c1");
+        var lastGone = registry.connections().deregister("c2");
+        var again = registry.connections().deregister("c2");
 
         assertThat(firstGone).isEmpty();
         assertThat(lastGone).hasValueSatisfying(c -> {
@@ -70,69 +70,69 @@ class ConnectionRegistryIT {
     @Test
     void deregisterLeavesNoItemOfTheConnectionBehind() {
         var connection = fixture.connection("c1", "alice", "n1");
-        registry.register(connection);
-        registry.subscribe(connection, List.of("room-a", "room-b", "room-c"));
+        registry.connections().register(connection);
+        registry.topics().subscribe(connection, List.of("room-a", "room-b", "room-c"));
 
-        registry.deregister("c1");
+        registry.connections().deregister("c1");
 
         assertThat(fixture.tableItems())
                 .allSatisfy(item -> assertThat(item.get(Items.SK).s()).doesNotStartWith("conn#"));
-        assertThat(registry.subscribersOf("room-a")).isEmpty();
-        assertThat(registry.connection("c1")).isEmpty();
-        assertThat(registry.connectionsOf("alice")).isEmpty();
+        assertThat(registry.topics().subscribersOf("room-a")).isEmpty();
+        assertThat(registry.connections().connection("c1")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
     }
 
     @Test
     void subscribeAndUnsubscribeAreIdempotent() {
         var one = fixture.connection("c1", "alice", "n1");
         var two = fixture.connection("c2", "bob", "n2");
-        registry.register(one);
-        registry.register(two);
+        registry.connections().register(one);
+        registry.connections().register(two);
 
-        registry.subscribe(one, List.of("room", "room"));
-        registry.subscribe(one, List.of("room"));
-        registry.subscribe(two, List.of("room"));
-        registry.unsubscribe("c2", List.of("room", "never-subscribed"));
-        registry.unsubscribe("c2", List.of("room"));
+        registry.topics().subscribe(one, List.of("room", "room"));
+        registry.topics().subscribe(one, List.of("room"));
+        registry.topics().subscribe(two, List.of("room"));
+        registry.topics().unsubscribe("c2", List.of("room", "never-subscribed"));
+        registry.topics().unsubscribe("c2", List.of("room"));
 
-        assertThat(registry.subscribersOf("room")).containsExactly(one.target());
+        assertThat(registry.topics().subscribersOf("room")).containsExactly(one.target());
     }
 
     @Test
     void itemsWhoseTtlHasPassedAreAbsentThoughDynamoDbHasNotDeletedThem() {
         var connection = fixture.connection("c1", "alice", "n1");
-        registry.register(connection);
-        registry.subscribe(connection, List.of("room"));
+        registry.connections().register(connection);
+        registry.topics().subscribe(connection, List.of("room"));
 
         fixture.clock.advance(fixture.settings.connectionTtl().plusSeconds(1));
 
         assertThat(fixture.tableItems()).isNotEmpty();
-        assertThat(registry.subscribersOf("room")).isEmpty();
-        assertThat(registry.connectionsOf("alice")).isEmpty();
-        assertThat(registry.connection("c1")).isEmpty();
-        assertThat(registry.connectionCount("alice")).isZero();
+        assertThat(registry.topics().subscribersOf("room")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
+        assertThat(registry.connections().connection("c1")).isEmpty();
+        assertThat(registry.presence().connectionCount("alice")).isZero();
     }
 
     @Test
     void aRefreshedConnectionOutlivesItsFirstTtl() {
         var connection = fixture.connection("c1", "alice", "n1");
-        registry.register(connection);
-        registry.subscribe(connection, List.of("room"));
+        registry.connections().register(connection);
+        registry.topics().subscribe(connection, List.of("room"));
 
         fixture.clock.advance(fixture.settings.connectionTtl().dividedBy(2));
-        registry.refresh(List.of("c1"));
+        registry.connections().refresh(List.of("c1"));
         fixture.clock.advance(fixture.settings.connectionTtl().dividedBy(2).plusSeconds(1));
 
-        assertThat(registry.subscribersOf("room")).containsExactly(connection.target());
-        assertThat(registry.connection("c1")).isPresent();
+        assertThat(registry.topics().subscribersOf("room")).containsExactly(connection.target());
+        assertThat(registry.connections().connection("c1")).isPresent();
     }
 
     @Test
     void everyItemIsInTheIndexSoNoneIsLostToASparseIndex() {
         var connection = fixture.connection("c1", "alice", "n1");
-        registry.heartbeat("n1", connection.endpoint());
-        registry.register(connection);
-        registry.subscribe(connection, List.of("room-a", "room-b"));
+        registry.nodes().heartbeat("n1", connection.endpoint());
+        registry.connections().register(connection);
+        registry.topics().subscribe(connection, List.of("room-a", "room-b"));
 
         var table = fixture.tableItems();
 
@@ -142,13 +142,13 @@ class ConnectionRegistryIT {
 
     @Test
     void everyoneIsGroupedByNodeOnRecord() {
-        registry.heartbeat("n1", "http://n1:8081");
-        registry.heartbeat("n2", "http://n2:8081");
-        registry.register(fixture.connection("c1", "alice", "n1"));
-        registry.register(fixture.connection("c2", "bob", "n2"));
-        registry.register(fixture.connection("c3", "carol", "n2"));
+        registry.nodes().heartbeat("n1", "http://n1:8081");
+        registry.nodes().heartbeat("n2", "http://n2:8081");
+        registry.connections().register(fixture.connection("c1", "alice", "n1"));
+        registry.connections().register(fixture.connection("c2", "bob", "n2"));
+        registry.connections().register(fixture.connection("c3", "carol", "n2"));
 
-        var everyone = registry.everyone();
+        var everyone = registry.connections().everyone();
 
         assertThat(everyone.keySet()).extracting(Node::id).containsExactlyInAnyOrder("n1", "n2");
         assertThat(everyone.values().stream().flatMap(List::stream))
@@ -161,10 +161,10 @@ class ConnectionRegistryIT {
         var paged = new RegistryFixture(emulators, names, 10).node();
         var ids = IntStream.range(0, 35).mapToObj(i -> "c" + i).toList();
         for (var id : ids) {
-            paged.subscribe(fixture.connection(id, "u" + id, "n1"), List.of("busy"));
+            paged.topics().subscribe(fixture.connection(id, "u" + id, "n1"), List.of("busy"));
         }
 
-        assertThat(paged.subscribersOf("busy"))
+        assertThat(paged.topics().subscribersOf("busy"))
                 .extracting(Target::connectionId)
                 .containsExactlyInAnyOrderElementsOf(ids);
     }
@@ -176,11 +176,12 @@ class ConnectionRegistryIT {
         var ids = IntStream.range(0, 300).mapToObj(i -> "c" + i).toList();
         for (var id : ids) {
             var c = fixture.connection(id, "u" + id, "big");
-            registry.register(new Connection(c.id(), c.userId(), c.nodeId(), c.endpoint(), c.connectedAt(), claims));
+            registry.connections()
+                    .register(new Connection(c.id(), c.userId(), c.nodeId(), c.endpoint(), c.connectedAt(), claims));
         }
 
         var before = registry.capacity().snapshot().get("read:connectionsOfNode");
-        var found = registry.connectionsOfNode("big");
+        var found = registry.connections().connectionsOfNode("big");
 
         assertThat(found).extracting(Target::connectionId).containsExactlyInAnyOrderElementsOf(ids);
         var read = registry.capacity().snapshot().get("read:connectionsOfNode").readUnits()
@@ -193,50 +194,50 @@ class ConnectionRegistryIT {
     void aDeadNodeIsFoundWithItsConnectionsAndItsUsersGoOfflineOnceWhenCleanedUp() {
         var survivor = fixture.node();
         var doomed = fixture.node();
-        doomed.heartbeat("n1", "http://n1:8081");
-        survivor.heartbeat("n2", "http://n2:8081");
-        doomed.register(fixture.connection("c1", "alice", "n1"));
-        doomed.register(fixture.connection("c2", "bob", "n1"));
-        survivor.register(fixture.connection("c3", "bob", "n2"));
+        doomed.nodes().heartbeat("n1", "http://n1:8081");
+        survivor.nodes().heartbeat("n2", "http://n2:8081");
+        doomed.connections().register(fixture.connection("c1", "alice", "n1"));
+        doomed.connections().register(fixture.connection("c2", "bob", "n1"));
+        survivor.connections().register(fixture.connection("c3", "bob", "n2"));
 
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
-        survivor.heartbeat("n2", "http://n2:8081");
+        survivor.nodes().heartbeat("n2", "http://n2:8081");
 
-        assertThat(survivor.deadNodes()).extracting(Node::id).containsExactly("n1");
-        assertThat(survivor.liveNodes()).extracting(Node::id).containsExactly("n2");
-        var changes = survivor.connectionsOfNode("n1").stream()
-                .map(target -> survivor.deregister(target.connectionId()))
+        assertThat(survivor.nodes().dead()).extracting(Node::id).containsExactly("n1");
+        assertThat(survivor.nodes().live()).extracting(Node::id).containsExactly("n2");
+        var changes = survivor.connections().connectionsOfNode("n1").stream()
+                .map(target -> survivor.connections().deregister(target.connectionId()))
                 .flatMap(java.util.Optional::stream)
                 .toList();
-        survivor.forgetNode("n1");
+        survivor.nodes().forget("n1");
 
         assertThat(changes).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(survivor.connectionCount("bob")).isEqualTo(1);
-        assertThat(survivor.deadNodes()).isEmpty();
-        assertThat(survivor.connectionsOfNode("n1")).isEmpty();
+        assertThat(survivor.presence().connectionCount("bob")).isEqualTo(1);
+        assertThat(survivor.nodes().dead()).isEmpty();
+        assertThat(survivor.connections().connectionsOfNode("n1")).isEmpty();
     }
 
     @Test
     void aNodeLeaseRunsForTheConfiguredTime() {
-        var node = registry.heartbeat("n1", "http://n1:8081");
+        var node = registry.nodes().heartbeat("n1", "http://n1:8081");
 
         assertThat(node.leaseUntil()).isEqualTo(fixture.clock.instant().plus(fixture.settings.nodeLease()));
         fixture.clock.advance(fixture.settings.nodeLease().minus(Duration.ofMillis(1)));
-        assertThat(registry.liveNodes()).extracting(Node::id).containsExactly("n1");
+        assertThat(registry.nodes().live()).extracting(Node::id).containsExactly("n1");
     }
 
     @Test
     void twoSurvivorsSweepingADeadNodeAtOnceAnnounceEachChangeOnce() throws Exception {
         var doomed = fixture.node();
-        doomed.heartbeat("n1", "http://n1:8081");
+        doomed.nodes().heartbeat("n1", "http://n1:8081");
         var users = IntStream.range(0, 20).mapToObj(i -> "user" + i).toList();
         for (var user : users) {
-            doomed.register(fixture.connection("c-" + user, user, "n1"));
+            doomed.connections().register(fixture.connection("c-" + user, user, "n1"));
         }
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
 
-        var one = CompletableFuture.supplyAsync(() -> fixture.node().sweepDeadNodes());
-        var two = CompletableFuture.supplyAsync(() -> fixture.node().sweepDeadNodes());
+        var one = CompletableFuture.supplyAsync(() -> fixture.node().nodes().sweepDead());
+        var two = CompletableFuture.supplyAsync(() -> fixture.node().nodes().sweepDead());
         var changes = new ArrayList<>(one.get(60, TimeUnit.SECONDS));
         changes.addAll(two.get(60, TimeUnit.SECONDS));
 
@@ -248,7 +249,7 @@ class ConnectionRegistryIT {
                         new PresenceChange(user, PresenceChange.Status.OFFLINE, 2)))
                 .toList();
         assertThat(changes).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(registry.deadNodes()).isEmpty();
+        assertThat(registry.nodes().dead()).isEmpty();
         assertThat(fixture.tableItems())
                 .allSatisfy(item -> assertThat(item.get(Items.SK).s()).doesNotStartWith("conn#"));
     }
@@ -258,11 +259,11 @@ class ConnectionRegistryIT {
         var missing =
                 new ConnectionRegistry(emulators.dynamoDbClient(), RegistrySettings.of("no-such-table"), fixture.clock);
 
-        assertThatThrownBy(() -> missing.subscribersOf("room"))
+        assertThatThrownBy(() -> missing.topics().subscribersOf("room"))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("subscribersOf")
                 .hasMessageContaining("no-such-table");
-        assertThatThrownBy(() -> missing.register(fixture.connection("c1", "alice", "n1")))
+        assertThatThrownBy(() -> missing.connections().register(fixture.connection("c1", "alice", "n1")))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("register")
                 .hasMessageContaining("no-such-table");
@@ -270,23 +271,23 @@ class ConnectionRegistryIT {
 
     @Test
     void eachNodeRecordsItsSubscriberCountPerTopicAndASweepForgetsADeadNodes() {
-        registry.topicSubscribers("room", "n1", "http://n1:8081", 2);
-        registry.topicSubscribers("room", "n2", "http://n2:8081", 1);
-        registry.topicSubscribers("room", "n2", "http://n2:8081", 3);
-        registry.subscribe(fixture.connection("c1", "alice", "n1"), List.of("room"));
+        registry.topics().topicSubscribers("room", "n1", "http://n1:8081", 2);
+        registry.topics().topicSubscribers("room", "n2", "http://n2:8081", 1);
+        registry.topics().topicSubscribers("room", "n2", "http://n2:8081", 3);
+        registry.topics().subscribe(fixture.connection("c1", "alice", "n1"), List.of("room"));
 
-        assertThat(registry.nodesOf("room"))
+        assertThat(registry.topics().nodesOf("room"))
                 .containsExactlyInAnyOrder(
                         new TopicNode("n1", "http://n1:8081", 2), new TopicNode("n2", "http://n2:8081", 3));
-        assertThat(registry.subscribersOf("room"))
+        assertThat(registry.topics().subscribersOf("room"))
                 .extracting(Target::connectionId)
                 .containsExactly("c1");
 
-        registry.topicSubscribers("room", "n2", "http://n2:8081", 0);
-        registry.heartbeat("n1", "http://n1:8081");
+        registry.topics().topicSubscribers("room", "n2", "http://n2:8081", 0);
+        registry.nodes().heartbeat("n1", "http://n1:8081");
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
-        registry.sweepDeadNodes();
+        registry.nodes().sweepDead();
 
-        assertThat(registry.nodesOf("room")).isEmpty();
+        assertThat(registry.topics().nodesOf("room")).isEmpty();
     }
 }

@@ -35,24 +35,24 @@ class DeparturesIT {
         registered("c1", "carol", "n2", List.of("room")); // carol stays online through n2
         var announced = new ConcurrentLinkedQueue<PresenceChange>();
 
-        var stayed = registry.deregisterAll(leaving, announced::add, 4);
+        var stayed = registry.connections().deregisterAll(leaving, announced::add, 4);
 
         assertThat(stayed).isEmpty();
         assertThat(announced)
                 .containsExactlyInAnyOrder(
                         new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2),
                         new PresenceChange("bob", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.connectionsOf("alice")).isEmpty();
-        assertThat(registry.connectionsOf("bob")).isEmpty();
-        assertThat(registry.connectionsOf("carol"))
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
+        assertThat(registry.connections().connectionsOf("bob")).isEmpty();
+        assertThat(registry.connections().connectionsOf("carol"))
                 .extracting(Target::connectionId)
                 .containsExactly("c1");
-        assertThat(registry.subscribersOf("room"))
+        assertThat(registry.topics().subscribersOf("room"))
                 .extracting(Target::connectionId)
                 .containsExactly("c1");
-        assertThat(registry.subscribersOf("alice-only")).isEmpty();
-        assertThat(registry.connectionsOfNode("n1")).isEmpty();
-        assertThat(registry.connectionCount("carol")).isEqualTo(1);
+        assertThat(registry.topics().subscribersOf("alice-only")).isEmpty();
+        assertThat(registry.connections().connectionsOfNode("n1")).isEmpty();
+        assertThat(registry.presence().connectionCount("carol")).isEqualTo(1);
     }
 
     @Test
@@ -64,10 +64,11 @@ class DeparturesIT {
         }
         var announced = new ArrayList<PresenceChange>();
 
-        assertThat(registry.deregisterAll(leaving, announced::add, 4)).isEmpty();
+        assertThat(registry.connections().deregisterAll(leaving, announced::add, 4))
+                .isEmpty();
 
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.connectionsOf("alice")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
     }
 
     @Test
@@ -77,15 +78,16 @@ class DeparturesIT {
         leaving.put(registered("a1", "alice", "n1", List.of()), List.of());
         leaving.put(fixture.connection("a2", "alice", "n1"), List.of("room")); // its registration never happened
         var gone = registered("a3", "alice", "n1", List.of());
-        registry.deregister("a3", Announcer.NONE); // ended meanwhile
+        registry.connections().deregister("a3", Announcer.NONE); // ended meanwhile
         leaving.put(gone, List.of());
         var announced = new ArrayList<PresenceChange>();
 
-        assertThat(registry.deregisterAll(leaving, announced::add, 4)).isEmpty();
+        assertThat(registry.connections().deregisterAll(leaving, announced::add, 4))
+                .isEmpty();
 
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.connectionsOf("alice")).isEmpty();
-        assertThat(registry.subscribersOf("room")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
+        assertThat(registry.topics().subscribersOf("room")).isEmpty();
     }
 
     @Test
@@ -101,20 +103,20 @@ class DeparturesIT {
             announced.add(change);
         };
 
-        var stayed = registry.deregisterAll(leaving, bobFails, 4);
+        var stayed = registry.connections().deregisterAll(leaving, bobFails, 4);
 
         assertThat(stayed).containsExactly("b0");
-        assertThat(registry.connectionsOf("alice")).isEmpty();
-        assertThat(registry.subscribersOf("room"))
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
+        assertThat(registry.topics().subscribersOf("room"))
                 .extracting(Target::connectionId)
                 .containsExactly("b0");
 
-        registry.deregister("b0", announced::add); // the retry, one by one
+        registry.connections().deregister("b0", announced::add); // the retry, one by one
         assertThat(announced)
                 .containsExactlyInAnyOrder(
                         new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2),
                         new PresenceChange("bob", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.subscribersOf("room")).isEmpty();
+        assertThat(registry.topics().subscribersOf("room")).isEmpty();
     }
 
     @Test
@@ -128,21 +130,21 @@ class DeparturesIT {
         }
         var announced = new ArrayList<PresenceChange>();
 
-        registry.deregister("a0", announced::add);
-        assertThat(registry.connectionCount("alice"))
+        registry.connections().deregister("a0", announced::add);
+        assertThat(registry.presence().connectionCount("alice"))
                 .as("by id alone: its user is unknown")
                 .isEqualTo(1);
-        registry.deregister(connection, announced::add);
+        registry.connections().deregister(connection, announced::add);
 
-        assertThat(registry.connectionCount("alice")).isZero();
+        assertThat(registry.presence().connectionCount("alice")).isZero();
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
     }
 
     private Connection registered(String id, String user, String node, List<String> topics) {
         var connection = fixture.connection(id, user, node);
-        registry.register(connection, Announcer.NONE);
+        registry.connections().register(connection, Announcer.NONE);
         if (!topics.isEmpty()) {
-            registry.subscribe(connection, topics);
+            registry.topics().subscribe(connection, topics);
         }
         return connection;
     }

@@ -35,8 +35,8 @@ class FencingIT {
 
     @Test
     void aNodeThatRenewedAfterASweeperReadItsLeaseIsNotSwept() {
-        var lease = registry.claimNode("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
-        registry.register(fixture.connection("c1", "alice", "n1"));
+        var lease = registry.nodes().claim("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
+        registry.connections().register(fixture.connection("c1", "alice", "n1"));
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
         var leases = new Leases(
                 fixture.emulators.dynamoDbClient(),
@@ -46,115 +46,119 @@ class FencingIT {
                 fixture.clock);
         var readBySweeper = leases.record("n1").orElseThrow();
 
-        assertThat(registry.renewLease(lease, "http://n1:8081")).isPresent(); // late, but before the claim
+        assertThat(registry.nodes().renew(lease, "http://n1:8081")).isPresent(); // late, but before the claim
 
         assertThat(leases.claimSweep(readBySweeper, "sweeper")).isFalse();
-        fixture.node().sweepDeadNodes();
-        assertThat(registry.connectionsOf("alice")).hasSize(1);
+        fixture.node().nodes().sweepDead();
+        assertThat(registry.connections().connectionsOf("alice")).hasSize(1);
     }
 
     @Test
     void aSweptNodeLearnsItAtItsNextRenewalAndTakesItsLeaseBack() {
-        var lease = registry.claimNode("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
-        registry.register(fixture.connection("c1", "alice", "n1"));
+        var lease = registry.nodes().claim("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
+        registry.connections().register(fixture.connection("c1", "alice", "n1"));
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
-        fixture.node().sweepDeadNodes(); // the node was paused past its lease; a survivor swept it
+        fixture.node().nodes().sweepDead(); // the node was paused past its lease; a survivor swept it
 
-        assertThat(registry.renewLease(lease, "http://n1:8081")).isEmpty();
+        assertThat(registry.nodes().renew(lease, "http://n1:8081")).isEmpty();
 
-        var back = registry.reclaimNode("n1", "http://n1:8081", PATIENCE);
+        var back = registry.nodes().reclaim("n1", "http://n1:8081", PATIENCE);
         assertThat(back.epoch()).isNotEqualTo(lease.epoch());
-        assertThat(registry.renewLease(back, "http://n1:8081")).isPresent();
-        assertThat(registry.liveNodes()).extracting(Node::id).containsExactly("n1");
+        assertThat(registry.nodes().renew(back, "http://n1:8081")).isPresent();
+        assertThat(registry.nodes().live()).extracting(Node::id).containsExactly("n1");
     }
 
     @Test
     void aNodeWhoseRecordWasDeletedLearnsItAtItsNextRenewal() {
-        var lease = registry.claimNode("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
+        var lease = registry.nodes().claim("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
 
-        registry.forgetNode("n1");
+        registry.nodes().forget("n1");
 
-        assertThat(registry.renewLease(lease, "http://n1:8081")).isEmpty();
-        assertThat(registry.reclaimNode("n1", "http://n1:8081", PATIENCE).nodeId())
+        assertThat(registry.nodes().renew(lease, "http://n1:8081")).isEmpty();
+        assertThat(registry.nodes().reclaim("n1", "http://n1:8081", PATIENCE).nodeId())
                 .isEqualTo("n1");
     }
 
     @Test
     void aLiveNodesIdCannotBeClaimedByASecondNode() {
-        registry.claimNode("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
+        registry.nodes().claim("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
 
-        assertThatThrownBy(() -> fixture.node().claimNode("n1", "http://other:8081", PATIENCE, Announcer.NONE))
+        assertThatThrownBy(() -> fixture.node().nodes().claim("n1", "http://other:8081", PATIENCE, Announcer.NONE))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("held by a live node");
     }
 
     @Test
     void aRestartedNodeFirstSweepsWhatItsEarlierRunLeftAndAnnouncesIt() {
-        registry.claimNode("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
-        registry.register(fixture.connection("c1", "alice", "n1"), Announcer.NONE);
+        registry.nodes().claim("n1", "http://n1:8081", PATIENCE, Announcer.NONE);
+        registry.connections().register(fixture.connection("c1", "alice", "n1"), Announcer.NONE);
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1)); // it died; nobody swept yet
         var announced = new ConcurrentLinkedQueue<PresenceChange>();
 
-        var lease = fixture.node().claimNode("n1", "http://n1:8081", PATIENCE, announced::add);
+        var lease = fixture.node().nodes().claim("n1", "http://n1:8081", PATIENCE, announced::add);
 
         assertThat(lease.nodeId()).isEqualTo("n1");
-        assertThat(registry.connectionsOf("alice")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.liveNodes()).extracting(Node::id).containsExactly("n1");
+        assertThat(registry.nodes().live()).extracting(Node::id).containsExactly("n1");
     }
 
     @Test
     void anOnlineThatCouldNotBeAnnouncedStaysOwedUntilItIs() {
-        assertThatThrownBy(() -> registry.register(fixture.connection("c1", "alice", "n1"), FAILING))
+        assertThatThrownBy(() -> registry.connections().register(fixture.connection("c1", "alice", "n1"), FAILING))
                 .isInstanceOf(PresenceOwedException.class)
                 .satisfies(e -> assertThat(((PresenceOwedException) e).userId()).isEqualTo("alice"));
-        assertThat(registry.connectionsOf("alice")).hasSize(1); // recorded all the same
+        assertThat(registry.connections().connectionsOf("alice")).hasSize(1); // recorded all the same
 
         var announced = new ArrayList<PresenceChange>();
-        registry.announceOwed("alice", announced::add);
-        registry.announceOwed("alice", announced::add); // nothing owed any more
+        registry.presence().announceOwed("alice", announced::add);
+        registry.presence().announceOwed("alice", announced::add); // nothing owed any more
 
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.ONLINE, 1));
     }
 
     @Test
     void aDeregistrationWhoseOfflineCouldNotBeAnnouncedKeepsItsItemsForARetry() {
-        registry.register(fixture.connection("c1", "alice", "n1"), Announcer.NONE);
+        registry.connections().register(fixture.connection("c1", "alice", "n1"), Announcer.NONE);
 
-        assertThatThrownBy(() -> registry.deregister("c1", FAILING)).isInstanceOf(PresenceOwedException.class);
-        assertThat(registry.connectionsOf("alice")).as("kept for the retry").hasSize(1);
+        assertThatThrownBy(() -> registry.connections().deregister("c1", FAILING))
+                .isInstanceOf(PresenceOwedException.class);
+        assertThat(registry.connections().connectionsOf("alice"))
+                .as("kept for the retry")
+                .hasSize(1);
 
         var announced = new ArrayList<PresenceChange>();
-        registry.deregister("c1", announced::add);
+        registry.connections().deregister("c1", announced::add);
         assertThat(announced).containsExactly(new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.connectionsOf("alice")).isEmpty();
+        assertThat(registry.connections().connectionsOf("alice")).isEmpty();
     }
 
     @Test
     void aSweepAnnouncesWhatTheDeadNodeOwedInVersionOrder() {
-        registry.heartbeat("n1", "http://n1:8081");
-        assertThatThrownBy(() -> registry.register(fixture.connection("c1", "alice", "n1"), FAILING))
+        registry.nodes().heartbeat("n1", "http://n1:8081");
+        assertThatThrownBy(() -> registry.connections().register(fixture.connection("c1", "alice", "n1"), FAILING))
                 .isInstanceOf(PresenceOwedException.class); // and then the node died
         fixture.clock.advance(fixture.settings.nodeLease().plusSeconds(1));
         var announced = new ConcurrentLinkedQueue<PresenceChange>();
 
-        fixture.node().sweepDeadNodes("survivor", 4, announced::add);
+        fixture.node().nodes().sweepDead("survivor", 4, announced::add);
 
         assertThat(announced)
                 .containsExactly(
                         new PresenceChange("alice", PresenceChange.Status.ONLINE, 1),
                         new PresenceChange("alice", PresenceChange.Status.OFFLINE, 2));
-        assertThat(registry.deadNodes()).isEmpty();
+        assertThat(registry.nodes().dead()).isEmpty();
     }
 
     @Test
     void versionsCountTransitionsAndTheirParityIsTheStatus() {
         var changes = new ArrayList<PresenceChange>();
         for (var round = 0; round < 3; round++) {
-            registry.register(fixture.connection("a" + round, "alice", "n1"), changes::add);
-            registry.register(fixture.connection("b" + round, "alice", "n1"), changes::add); // not a transition
-            registry.deregister("a" + round, changes::add); // not one either
-            registry.deregister("b" + round, changes::add);
+            registry.connections().register(fixture.connection("a" + round, "alice", "n1"), changes::add);
+            registry.connections()
+                    .register(fixture.connection("b" + round, "alice", "n1"), changes::add); // not a transition
+            registry.connections().deregister("a" + round, changes::add); // not one either
+            registry.connections().deregister("b" + round, changes::add);
         }
 
         assertThat(changes).extracting(PresenceChange::version).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);

@@ -45,15 +45,17 @@ class PresenceRaceIT {
                     if (open.isEmpty() || random.nextBoolean()) {
                         var user = USERS.get(random.nextInt(USERS.size()));
                         var id = "t" + thread + "-s" + step;
-                        node.register(fixture.connection(id, user, "n" + nodes.indexOf(node)))
+                        node.connections()
+                                .register(fixture.connection(id, user, "n" + nodes.indexOf(node)))
                                 .ifPresent(changes::add);
                         open.add(id);
                     } else {
-                        node.deregister(open.remove(random.nextInt(open.size())))
+                        node.connections()
+                                .deregister(open.remove(random.nextInt(open.size())))
                                 .ifPresent(changes::add);
                     }
                 }
-                open.forEach(id -> nodes.getFirst().deregister(id).ifPresent(changes::add));
+                open.forEach(id -> nodes.getFirst().connections().deregister(id).ifPresent(changes::add));
                 return null;
             }));
         }
@@ -76,7 +78,7 @@ class PresenceRaceIT {
             }
             assertThat(sequence.getLast().status()).isEqualTo(PresenceChange.Status.OFFLINE);
             assertThat(sequence).extracting(PresenceChange::version).doesNotHaveDuplicates();
-            assertThat(nodes.getFirst().connectionCount(user)).isZero();
+            assertThat(nodes.getFirst().presence().connectionCount(user)).isZero();
         }
     }
 }

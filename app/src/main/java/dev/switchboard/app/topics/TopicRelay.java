@@ -113,8 +113,9 @@ public final class TopicRelay {
 
     /** This node's subscriber count of a topic changed: record it in the registry for the other nodes. */
     public void countChanged(String topic) {
-        registry.topicSubscribers(
-                topic, nodeId, endpoint, hub.subscribersOf(topic).size());
+        registry.topics()
+                .topicSubscribers(
+                        topic, nodeId, endpoint, hub.subscribersOf(topic).size());
     }
 
     /** Queues the frame for each subscriber; none is waited for (a slow one is closed by its own queue). */
@@ -155,7 +156,7 @@ public final class TopicRelay {
 
     private List<TopicNode> lookUp(String topic, List<TopicNode> fallback) {
         try {
-            var nodes = registry.nodesOf(topic).stream()
+            var nodes = registry.topics().nodesOf(topic).stream()
                     .filter(n -> !n.nodeId().equals(nodeId) && n.subscribers() > 0)
                     .toList();
             cache.put(topic, new Cached(System.nanoTime() + cacheTtl.toNanos(), nodes));

@@ -122,7 +122,7 @@ public final class IdleBenchmark {
         Await.until(
                 "every connection registered",
                 Duration.ofMinutes(10),
-                () -> registry.connectionsOfNode(nodeId).size(),
+                () -> registry.connections().connectionsOfNode(nodeId).size(),
                 registered -> registered >= idle.connections());
         System.err.printf(
                 Locale.ROOT,
@@ -131,7 +131,7 @@ public final class IdleBenchmark {
         var start = System.nanoTime();
         var exited = node.stop(Duration.ofSeconds(120));
         var seconds = exited ? (System.nanoTime() - start) / 1e9 : Double.NaN;
-        var left = registry.connectionsOfNode(nodeId).size();
+        var left = registry.connections().connectionsOfNode(nodeId).size();
         return new Result(
                 idle.target(),
                 idle.connections(),

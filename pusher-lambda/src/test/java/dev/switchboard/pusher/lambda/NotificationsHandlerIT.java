@@ -62,10 +62,11 @@ class NotificationsHandlerIT {
                 client.pingForConnectionId();
                 var down = "http://127.0.0.1:" + freePort();
                 var downNode = names.unique("down-node");
-                registry.heartbeat(downNode, down);
+                registry.nodes().heartbeat(downNode, down);
                 var unreachable = names.unique("bob");
-                registry.register(
-                        new Connection(names.unique("conn"), unreachable, downNode, down, Instant.now(), Map.of()));
+                registry.connections()
+                        .register(new Connection(
+                                names.unique("conn"), unreachable, downNode, down, Instant.now(), Map.of()));
                 var settings = PusherSettings.from(PusherSettings.config(ConfigSources.create(Map.of(
                                 "notifications.queue.url", "lambda-event-source",
                                 "connections.table", table,

@@ -70,13 +70,16 @@ public final class FanOut {
     Collection<Target> resolve(NotificationRequest request) throws InterruptedException {
         var found = new LinkedHashMap<String, Target>();
         if (request.broadcast()) {
-            registry.everyone()
+            registry.connections()
+                    .everyone()
                     .values()
                     .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
         } else {
             var lookups = new ArrayList<Supplier<List<Target>>>();
-            request.users().forEach(user -> lookups.add(() -> registry.connectionsOf(user)));
-            request.topics().forEach(topic -> lookups.add(() -> registry.subscribersOf(topic)));
+            request.users()
+                    .forEach(user -> lookups.add(() -> registry.connections().connectionsOf(user)));
+            request.topics()
+                    .forEach(topic -> lookups.add(() -> registry.topics().subscribersOf(topic)));
             for (var targets : inParallel(lookups)) {
                 targets.forEach(t -> found.putIfAbsent(t.connectionId(), t));
             }
@@ -126,7 +129,7 @@ public final class FanOut {
             for (var connectionId : gone) {
                 threads.execute(() -> {
                     try {
-                        registry.deregister(connectionId);
+                        registry.connections().deregister(connectionId);
                         LOG.log(Level.INFO, "stale connection removed connectionId={0}", connectionId);
                     } catch (RuntimeException e) {
                         LOG.log(

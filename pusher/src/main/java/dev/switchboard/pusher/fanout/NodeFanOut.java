@@ -51,7 +51,7 @@ public final class NodeFanOut {
         this.attempts = attempts;
         this.everyNode = new SharedRead<>(READ_SPACING, () -> {
             var nodes = new LinkedHashMap<String, String>();
-            registry.nodes().forEach(node -> nodes.put(node.id(), node.endpoint()));
+            registry.nodes().all().forEach(node -> nodes.put(node.id(), node.endpoint()));
             return nodes;
         });
     }
@@ -111,7 +111,7 @@ public final class NodeFanOut {
         }
         return new SharedRead<>(READ_SPACING, () -> {
             var nodes = new LinkedHashMap<String, String>();
-            registry.nodesOf(topic).forEach(node -> nodes.put(node.nodeId(), node.endpoint()));
+            registry.topics().nodesOf(topic).forEach(node -> nodes.put(node.nodeId(), node.endpoint()));
             return nodes;
         });
     }

@@ -13,11 +13,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * A topic's items: one {@code conn#<id>} entry per subscriber and one {@code node#<n>} entry per node holding
- * subscribers (its endpoint and count), all under {@code topic#<t>}. What {@link ConnectionRegistry}'s topic
- * operations do.
+ * The registry's topics ({@link ConnectionRegistry#topics()}): one {@code conn#<id>} entry per subscriber and one
+ * {@code node#<n>} entry per node holding subscribers (its endpoint and count), all under {@code topic#<t>}. Each
+ * method names its DynamoDB calls. Thread-safe.
  */
-final class TopicEntries {
+public final class Topics {
     private final DynamoDbClient dynamoDb;
     private final RegistrySettings settings;
     private final Items items;
@@ -26,7 +26,7 @@ final class TopicEntries {
     private final Queries queries;
     private final Clock clock;
 
-    TopicEntries(
+    Topics(
             DynamoDbClient dynamoDb,
             RegistrySettings settings,
             Items items,
@@ -44,7 +44,7 @@ final class TopicEntries {
     }
 
     /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
-    void subscribe(Connection connection, Collection<String> topics) {
+    public void subscribe(Connection connection, Collection<String> topics) {
         meter.call(Operation.WRITE_SUBSCRIBE);
         var ttl = ttl();
         batches.write(
@@ -56,7 +56,7 @@ final class TopicEntries {
     }
 
     /** Unsubscribes a connection from topics: BatchWriteItem deletes. Unknown topics are harmless. */
-    void unsubscribe(String connectionId, Collection<String> topics) {
+    public void unsubscribe(String connectionId, Collection<String> topics) {
         meter.call(Operation.WRITE_UNSUBSCRIBE);
         batches.write(
                 Operation.WRITE_UNSUBSCRIBE,
@@ -67,7 +67,7 @@ final class TopicEntries {
     }
 
     /** Every subscriber of a topic: one Query on {@code topic#<t>}, every page. */
-    List<Target> subscribersOf(String topic) {
+    public List<Target> subscribersOf(String topic) {
         meter.call(Operation.READ_SUBSCRIBERS_OF);
         return queries.targets(
                 Operation.READ_SUBSCRIBERS_OF, queries.beginsWith(items.topicKey(topic), items.connectionPrefix()));
@@ -78,7 +78,7 @@ final class TopicEntries {
      * {@code node#} entries. Each node writes its own entry when its count of subscribers changes, so this changes
      * only when a node gains its first, or loses its last, subscriber of the topic, or its count moves.
      */
-    List<TopicNode> nodesOf(String topic) {
+    public List<TopicNode> nodesOf(String topic) {
         meter.call(Operation.READ_NODES_OF);
         var nodes = new ArrayList<TopicNode>();
         var now = clock.instant().getEpochSecond();
@@ -102,7 +102,7 @@ final class TopicEntries {
      * Records how many subscribers of a topic a node has: one PutItem of {@code topic#<t>}/{@code node#<n>}, or a
      * DeleteItem when there are none left.
      */
-    void topicSubscribers(String topic, String nodeId, String endpoint, int subscribers) {
+    public void topicSubscribers(String topic, String nodeId, String endpoint, int subscribers) {
         meter.call(Operation.WRITE_TOPIC_SUBSCRIBERS);
         var key = Items.key(items.topicKey(topic), items.nodeKey(nodeId));
         if (subscribers <= 0) {
@@ -124,7 +124,8 @@ final class TopicEntries {
      * Removes a node's per-topic entries: one Query on the index ({@code node#<n>}, partitions starting
      * {@code topic#}), then BatchWriteItem deletes.
      */
-    void forgetTopicsOf(String nodeId) {
+    public void forgetTopicsOf(String nodeId) {
+        meter.call(Operation.WRITE_FORGET_TOPICS_OF);
         var keys = new ArrayList<WriteRequest>();
         var request = QueryRequest.builder()
                 .tableName(settings.table())
