@@ -3,10 +3,12 @@ package dev.switchboard.emulators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -108,6 +110,10 @@ class DynamoDbEmulatorIT {
                 .globalSecondaryIndexes(index -> index.indexName("bySk")
                         .keySchema(k -> k.attributeName("sk").keyType(KeyType.HASH))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
+        // dynalite answers CreateTable with the table still CREATING for a moment: wait until it is ACTIVE.
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table), w -> w.backoffStrategyV2(
+                        BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(50), Duration.ofSeconds(1)))
+                .waitTimeout(Duration.ofMinutes(1)));
     }
 
     private static AttributeValue s(String value) {
