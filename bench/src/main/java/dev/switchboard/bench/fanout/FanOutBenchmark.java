@@ -46,9 +46,14 @@ public final class FanOutBenchmark {
 
     /** One run: {@code deliveriesPerSecond} 0 is unpaced. */
     public record Plan(int connections, int users, int rooms, int deliveries, int deliveriesPerSecond) {
+        /** {@value #USERS_PER_REQUEST} distinct users, or every user when there are fewer. */
+        int usersPerRequest() {
+            return Math.min(USERS_PER_REQUEST, users);
+        }
+
         int perRequest(Shape shape) {
             return switch (shape) {
-                case USERS -> USERS_PER_REQUEST * (connections / users);
+                case USERS -> usersPerRequest() * (connections / users);
                 case TOPICS -> connections / rooms;
                 case BROADCAST -> connections;
             };
@@ -313,7 +318,7 @@ public final class FanOutBenchmark {
                                                 ",",
                                                 random.ints(0, plan.users())
                                                         .distinct()
-                                                        .limit(USERS_PER_REQUEST)
+                                                        .limit(plan.usersPerRequest())
                                                         .mapToObj(i -> "\"" + GatewayCluster.user(i) + "\"")
                                                         .toList())
                                         + "],";
