@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * twice. The registry reads are {@link SharedRead}s: concurrent requests share one Query. Thread-safe.
  */
 public final class NodeFanOut {
-    private static final int IDLE_LINKS_KEPT = 1_000;
+    /** Past this many node links, or topic readers, the idle ones are dropped (they are made again when needed). */
+    private static final int KEPT = 1_000;
     /** Registry reads of one kind start at most this often; a request waits for the next at most this long. */
     private static final Duration READ_SPACING = Duration.ofMillis(10);
 
@@ -99,6 +100,9 @@ public final class NodeFanOut {
             return every;
         }
         var nodes = new LinkedHashMap<String, String>();
+        if (topicNodes.size() > KEPT) {
+            topicNodes.clear(); // only a cache of readers: the next request makes its own again
+        }
         for (var topic : request.topics()) {
             nodes.putAll(topicNodes.computeIfAbsent(topic, this::topicRead).get());
         }
@@ -106,9 +110,6 @@ public final class NodeFanOut {
     }
 
     private SharedRead<Map<String, String>> topicRead(String topic) {
-        if (topicNodes.size() > IDLE_LINKS_KEPT) {
-            topicNodes.clear(); // only a cache of readers: the next request makes its own again
-        }
         return new SharedRead<>(READ_SPACING, () -> {
             var nodes = new LinkedHashMap<String, String>();
             registry.topics().nodesOf(topic).forEach(node -> nodes.put(node.nodeId(), node.endpoint()));
@@ -117,7 +118,7 @@ public final class NodeFanOut {
     }
 
     private NodeLink link(String endpoint) {
-        if (links.size() > IDLE_LINKS_KEPT) {
+        if (links.size() > KEPT) {
             links.values().removeIf(NodeLink::idle);
         }
         return links.computeIfAbsent(endpoint, e -> new NodeLink(e, http, timeout, attempts, json));

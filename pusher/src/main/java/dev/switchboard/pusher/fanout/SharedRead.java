@@ -20,11 +20,12 @@ final class SharedRead<T> {
     private CompletableFuture<T> pending;
 
     private boolean running;
-    private long lastStart = System.nanoTime() - Long.MAX_VALUE / 2;
+    private long lastStart;
 
     SharedRead(Duration spacing, Supplier<T> read) {
         this.read = read;
         this.spacing = spacing.toNanos();
+        this.lastStart = System.nanoTime() - this.spacing; // the first read starts at once
     }
 
     /** The result of a read started after this call; a failed read throws its exception here. */
