@@ -137,6 +137,7 @@ public final class Main {
                 effective.nodeLease().multipliedBy(3));
         lease.start(effective.heartbeatInterval(), gateway.announcer());
         lease.onRecovered(gateway::registerAgain);
+        awaitJoinGrace(lease);
         node.set(new Node(gateway, relay));
         upkeep.start(effective, hub, registry, relay, gateway.announcer());
         LOG.log(
@@ -147,6 +148,15 @@ public final class Main {
                 String.valueOf(server.port(INTERNAL_SOCKET)),
                 effective.managementUrl());
         return new GatewayServer(server, gateway, registry, lease, upkeep, draining);
+    }
+
+    private static void awaitJoinGrace(NodeLease lease) {
+        try {
+            lease.awaitJoinGrace();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
     }
 
     /** What the sockets' handlers need once the node is wired; absent while it starts. */

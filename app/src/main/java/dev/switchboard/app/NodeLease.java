@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Lease;
+import dev.switchboard.registry.Nodes;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -28,6 +29,7 @@ final class NodeLease implements AutoCloseable {
             Thread.ofPlatform().name("node-lease").daemon().factory());
     private final AtomicBoolean recovering = new AtomicBoolean();
     private volatile Lease lease;
+    private volatile long claimedAt;
     private volatile Runnable onRecovered = () -> {};
 
     /** @param patience how long to wait for a sweep of this node (its id) by someone else to end: a few leases */
@@ -44,8 +46,20 @@ final class NodeLease implements AutoCloseable {
      */
     void start(Duration every, Announcer announcer) {
         lease = registry.nodes().claim(nodeId, endpoint, patience, announcer);
+        claimedAt = System.nanoTime();
         var unused =
                 thread.scheduleWithFixedDelay(this::renew, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits out the rest of {@link Nodes#JOIN_GRACE} since the lease was taken: only then may the node take
+     * connections, so that a pusher's list of nodes, reused for that long, cannot miss a connection of this node.
+     */
+    void awaitJoinGrace() throws InterruptedException {
+        var left = claimedAt + Nodes.JOIN_GRACE.toNanos() - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left)); // the contract with the pushers, not a synchronization
+        }
     }
 
     /** What to do once a lost lease is taken back: register the node's connections again. */

@@ -1,16 +1,22 @@
 package dev.switchboard.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** What the load generators share: waiting for receipts with a stall deadline, and percentiles. */
 public final class Measure {
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux we run
+
     private Measure() {}
 
     /** Waits until {@code counter} reaches {@code expected}, or it has not moved for {@code stall}. */
@@ -42,6 +48,42 @@ public final class Measure {
                 return;
             }
         }
+    }
+
+    /**
+     * The CPU time the JIT compiler threads of the given JVMs (by process id) have used so far; empty where {@code
+     * /proc} cannot say (not Linux). A run measured while C2 still compiles pays for the compiler twice: its CPU, and
+     * the slower code it has not replaced yet.
+     */
+    public static Optional<Duration> compilerCpu(List<Long> pids) {
+        var ticks = compilerTicks(pids);
+        return ticks < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND));
+    }
+
+    /** CPU clock ticks the JVMs' compiler threads used so far; -1 when /proc cannot say. */
+    private static long compilerTicks(List<Long> pids) {
+        var ticks = 0L;
+        for (var pid : pids) {
+            var tasks = Path.of("/proc", Long.toString(pid), "task");
+            try (var threads = Files.list(tasks)) {
+                for (var thread : threads.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(thread.resolve("stat"));
+                    } catch (IOException e) {
+                        continue; // the thread ended meanwhile
+                    }
+                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return ticks;
     }
 
     /**

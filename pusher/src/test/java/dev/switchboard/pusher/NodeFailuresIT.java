@@ -9,6 +9,7 @@ import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.Connection;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Node;
+import dev.switchboard.registry.Nodes;
 import dev.switchboard.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,6 +118,7 @@ class NodeFailuresIT {
         try (var late = new FakeNode()) {
             late.release(); // answers at once
             shortLeases.nodes().heartbeat(node, late.endpoint().toString());
+            Thread.sleep(Nodes.JOIN_GRACE); // the node contract (a gateway waits as long), not a synchronization
             stack.registry
                     .connections()
                     .register(new Connection(

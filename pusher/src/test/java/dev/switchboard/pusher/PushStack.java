@@ -5,6 +5,7 @@ import dev.switchboard.emulators.ServiceProcess;
 import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.Nodes;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.registry.RegistryTable;
 import io.helidon.config.Config;
@@ -91,9 +92,13 @@ final class PushStack implements AutoCloseable {
         return client;
     }
 
-    /** A node record of a stand-in node (not a gateway), removed again on close: no later test should ask it. */
-    AutoCloseable standIn(String nodeId, String endpoint) {
+    /**
+     * A node record of a stand-in node (not a gateway), removed again on close: no later test should ask it. Like a
+     * gateway, it is there for {@link Nodes#JOIN_GRACE} before it counts as holding connections.
+     */
+    AutoCloseable standIn(String nodeId, String endpoint) throws InterruptedException {
         registry.nodes().heartbeat(nodeId, endpoint); // its lease says alive: only posts find out what it does
+        Thread.sleep(Nodes.JOIN_GRACE); // the node contract (a gateway waits as long), not a synchronization
         return () -> registry.nodes().forget(nodeId);
     }
 

@@ -68,11 +68,15 @@ final class Leases {
                 .toList();
     }
 
-    /** Every node record: one Query on the nodes partition. */
+    /**
+     * Every node record: one strongly consistent Query on the nodes partition (a node just written is in it: see
+     * {@link Nodes#JOIN_GRACE}).
+     */
     List<NodeRecord> records() {
         var records = new ArrayList<NodeRecord>();
         var request = QueryRequest.builder()
                 .tableName(settings.table())
+                .consistentRead(true)
                 .limit(settings.pageSize())
                 .keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", Items.PK))

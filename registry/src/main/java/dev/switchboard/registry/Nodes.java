@@ -14,6 +14,14 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * Thread-safe.
  */
 public final class Nodes {
+    /**
+     * How long a node waits, once its record is written, before it takes connections. So a list of the nodes on
+     * record read at most this long before a request arrived names every node that can hold a connection of the
+     * request's targets — a client connects before its backend sends to it — and a pusher reads the list at most
+     * once per grace, not once per request (docs/delivery.md, "Which nodes"). The list is read strongly consistent.
+     */
+    public static final Duration JOIN_GRACE = Duration.ofMillis(500);
+
     private final DynamoDbClient dynamoDb;
     private final RegistrySettings settings;
     private final Items items;

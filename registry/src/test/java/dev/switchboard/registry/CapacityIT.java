@@ -35,6 +35,8 @@ class CapacityIT {
         registry.connections().connection("c1");
         registry.connections().everyone();
         registry.connections().deregister("c1");
+        var nodesBefore = registry.capacity().snapshot().get("read:nodes");
+        registry.nodes().all();
 
         var usage = registry.capacity().snapshot();
         System.out.println("capacity per operation: " + usage);
@@ -51,6 +53,9 @@ class CapacityIT {
         assertThat(usage.get("read:connection").readUnits()).isEqualTo(0.5);
         assertThat(usage.get("read:everyone").readUnits()).isEqualTo(0.5); // one node, 9 connections
         assertThat(usage.get("write:heartbeat").writeUnits()).isEqualTo(1.0);
+        // Strongly consistent (a pusher reuses it for a node's join grace): a whole unit, not half.
+        assertThat(usage.get("read:nodes").readUnits() - (nodesBefore == null ? 0 : nodesBefore.readUnits()))
+                .isEqualTo(1.0);
     }
 
     private static double perCall(CapacityMeter.Usage usage) {

@@ -87,9 +87,16 @@ public final class GatewayCluster implements AutoCloseable {
         }
     }
 
-    /** JVM options of a benchmarked service: defaults, plus a JFR recording when {@code bench.profile} is set. */
+    /**
+     * JVM options of a benchmarked service: defaults, or those of {@code bench.service.jvm} (space-separated), plus
+     * a JFR recording when {@code bench.profile} is set.
+     */
     public static List<String> jvmOptions(String name) {
         var options = new ArrayList<String>();
+        var given = System.getProperty("bench.service.jvm", "").strip();
+        if (!given.isEmpty()) {
+            options.addAll(List.of(given.split("\\s+")));
+        }
         if (Boolean.getBoolean("bench.nmt")) {
             options.add("-XX:NativeMemoryTracking=summary");
         }

@@ -3,6 +3,7 @@ package dev.switchboard.pusher.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.Nodes;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * POST /@deliveries}; each node resolves the selector from its hub (docs/delivery.md, "The node contract"). Complete when every node acknowledged. A node that could not be reached is looked up again: gone
  * from the registry (swept, with its connections), it is done with; still on record, the message comes back. A
  * node that already delivered an id answers it as a repeat, so a message that comes back reaches no connection
- * twice. The registry reads are {@link SharedRead}s: concurrent requests share one Query. Thread-safe.
+ * twice. The registry reads are {@link SharedRead}s: concurrent requests share one Query, and the list of every node
+ * is read again only once it is older than {@link Nodes#JOIN_GRACE}. Thread-safe.
  */
 public final class NodeFanOut {
     /** Past this many node links, or topic readers, the idle ones are dropped (they are made again when needed). */
@@ -50,7 +52,8 @@ public final class NodeFanOut {
         this.http = http;
         this.timeout = timeout;
         this.attempts = attempts;
-        this.everyNode = new SharedRead<>(READ_SPACING, () -> {
+        // Reused for a node's join grace: a node takes connections only that long after its record is written.
+        this.everyNode = new SharedRead<>(READ_SPACING, Nodes.JOIN_GRACE, () -> {
             var nodes = new LinkedHashMap<String, String>();
             registry.nodes().all().forEach(node -> nodes.put(node.id(), node.endpoint()));
             return nodes;

@@ -55,4 +55,41 @@ class SharedReadTest {
         assertThatThrownBy(read::get).isInstanceOf(IllegalStateException.class).hasMessage("throttled");
         assertThat(read.get()).isEqualTo("fine");
     }
+
+    @Test
+    void aReadIsReusedWithinItsWindowAndNeverPastIt() {
+        var reads = new AtomicInteger();
+        var window = Duration.ofSeconds(30);
+        var read = new SharedRead<>(Duration.ZERO, window, reads::incrementAndGet);
+
+        var first = read.get();
+        for (var i = 0; i < 100; i++) {
+            assertThat(read.get()).as("within the window").isEqualTo(first);
+        }
+        assertThat(reads).hasValue(1);
+
+        var expiring = new SharedRead<>(Duration.ZERO, Duration.ofNanos(1), reads::incrementAndGet);
+        var before = reads.get();
+        var a = expiring.get();
+        var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() - deadline < 0 && expiring.get().equals(a)) {
+            Thread.onSpinWait(); // a nanosecond's window: the next call past it reads again
+        }
+        assertThat(reads.get()).as("read again past the window").isGreaterThan(before + 1);
+    }
+
+    @Test
+    void aFailedReadIsNeverReused() {
+        var calls = new AtomicInteger();
+        var read = new SharedRead<>(Duration.ZERO, Duration.ofSeconds(30), () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("throttled");
+            }
+            return calls.get();
+        });
+
+        assertThatThrownBy(read::get).isInstanceOf(IllegalStateException.class);
+        assertThat(read.get()).isEqualTo(2);
+        assertThat(read.get()).as("the good read is reused").isEqualTo(2);
+    }
 }
