@@ -16,6 +16,8 @@ import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistryException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -150,7 +152,21 @@ final class ClientFrames {
             }
             case Frame.TopicPublish publish -> {
                 metrics.frameIn("topic_publish");
-                relay.publish(publish.topic(), clients -> withClients(publish, clients));
+                switch (connection.access().publish(publish.topic())) {
+                    case ALLOWED -> relay.publish(publish.topic(), clients -> withClients(publish, clients));
+                    case FORBIDDEN ->
+                        topicError(
+                                connection,
+                                ErrorCode.FORBIDDEN,
+                                publish.topic(),
+                                "the topic rules do not allow publishing to this topic");
+                    case RATE_LIMITED ->
+                        topicError(
+                                connection,
+                                ErrorCode.RATE_LIMITED,
+                                publish.topic(),
+                                "more publishes to this topic than its rule's publishRate; this one was dropped");
+                }
             }
             case Frame.TopicPing ping -> {
                 metrics.frameIn("topic_ping");
@@ -163,8 +179,25 @@ final class ClientFrames {
         }
     }
 
-    private void subscribe(ClientConnection connection, List<String> topics) {
+    private void subscribe(ClientConnection connection, List<String> asked) {
         metrics.frameIn("subscribe");
+        // Each refused topic is told on its own; the others of the same subscribe still take effect.
+        var topics = new ArrayList<String>(asked.size());
+        var refused = new HashSet<String>();
+        for (var topic : asked) {
+            if (connection.access().maySubscribe(topic)) {
+                topics.add(topic);
+            } else if (refused.add(topic)) {
+                topicError(
+                        connection,
+                        ErrorCode.FORBIDDEN,
+                        topic,
+                        "the topic rules do not allow subscribing to this topic");
+            }
+        }
+        if (topics.isEmpty()) {
+            return;
+        }
         var fresh = topics.stream()
                 .distinct()
                 .filter(t -> !connection.isSubscribedTo(t))
@@ -289,6 +322,19 @@ final class ClientFrames {
                 json.createObjectNode()
                         .put("type", "error")
                         .put("code", code.wireName())
+                        .put("message", message));
+    }
+
+    /** An error about one topic: {@code {"type":"error","code":…,"topic":…,"message":…}}. */
+    private void topicError(ClientConnection connection, ErrorCode code, String topic, String message) {
+        metrics.error(code);
+        reply(
+                connection,
+                "error",
+                json.createObjectNode()
+                        .put("type", "error")
+                        .put("code", code.wireName())
+                        .put("topic", topic)
                         .put("message", message));
     }
 

@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.access.RateLimit;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
-import dev.switchboard.app.hub.RateLimit;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
@@ -218,6 +218,7 @@ public final class Gateway implements ClientConnection.Ending {
                 sourceIp,
                 userAgent,
                 new RateLimit(settings.ratePerSecond(), settings.rateBurst()),
+                settings.topicRules().forToken(principal.userId(), principal.claims()),
                 terms);
         hub.add(connection);
         try {

@@ -6,6 +6,8 @@ import static dev.switchboard.service.Settings.optional;
 import static dev.switchboard.service.Settings.read;
 import static dev.switchboard.service.Settings.text;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
 import io.helidon.config.Config;
@@ -39,6 +41,8 @@ import java.util.function.Supplier;
  * @param outboundStall how long one write to a connection may block before it is closed (1013)
  * @param closeGrace how long a connection we closed may take to end the close handshake before its socket is cut
  * @param relayMaxBytes the bytes of publishes queued for one other node; past it, publishes to it are dropped
+ * @param topicRules which topics clients may subscribe and publish to ({@code topics.rules}, {@code
+ *     topics.grant.claim})
  */
 public record GatewaySettings(
         String host,
@@ -73,7 +77,8 @@ public record GatewaySettings(
         int outboundMaxBytes,
         Duration outboundStall,
         Duration closeGrace,
-        long relayMaxBytes) {
+        long relayMaxBytes,
+        TopicRules topicRules) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -142,7 +147,57 @@ public record GatewaySettings(
                         1 << 30),
                 positive(config, "outbound.stall"),
                 positive(config, "close.grace"),
-                integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE));
+                integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
+                topicRules(config));
+    }
+
+    /**
+     * {@code topics.rules}: a YAML list of rules, or the whole list as JSON text ({@code TOPICS_RULES}); {@code
+     * topics.grant.claim}: the token claim listing patterns a token grants (empty: none).
+     */
+    private static TopicRules topicRules(Config config) {
+        var node = config.get("topics.rules");
+        List<TopicRules.Rule> rules;
+        try {
+            if (node.isLeaf()) {
+                rules = TopicRules.parse(node.asString().orElse(TopicRules.DEFAULT));
+            } else {
+                var json = new ObjectMapper();
+                rules = new ArrayList<>();
+                for (var entry : node.asNodeList().get()) {
+                    var rule = json.createObjectNode();
+                    for (var field : entry.asNodeList().orElse(List.of())) {
+                        var name = field.name();
+                        var value = field.asString().orElse("");
+                        switch (name) {
+                            case "subscribe", "publish" -> rule.put(name, bool(value, name));
+                            case "publishRate" -> rule.put(name, decimal(value, name));
+                            default -> rule.put(name, value);
+                        }
+                    }
+                    rules.add(TopicRules.rule(rule));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("config key topics.rules (TOPICS_RULES): " + e.getMessage(), e);
+        }
+        return new TopicRules(rules, optional(config, "topics.grant.claim"));
+    }
+
+    private static boolean bool(String value, String field) {
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(field + " must be true or false, not " + value);
+        };
+    }
+
+    private static double decimal(String value, String field) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a number, not " + value, e);
+        }
     }
 
     private static Duration positive(Config config, String key) {
@@ -188,7 +243,8 @@ public record GatewaySettings(
                 outboundMaxBytes,
                 outboundStall,
                 closeGrace,
-                relayMaxBytes);
+                relayMaxBytes,
+                topicRules);
     }
 
     private static AuthSettings auth(Config config) {

@@ -3,7 +3,10 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.ConfigSources;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +56,36 @@ class GatewaySettingsTest {
         assertThat(settings.outboundStall()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.closeGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.relayMaxBytes()).isEqualTo(67_108_864);
+        assertThat(settings.topicRules().rules()).isEqualTo(TopicRules.parse(TopicRules.DEFAULT));
+        assertThat(settings.topicRules().grantClaim()).isEmpty();
+    }
+
+    @Test
+    void topicRulesComeAsJsonInTheEnvironmentOrAsAYamlList() {
+        var fromEnvironment = GatewaySettings.from(GatewayFixture.config(Map.of(
+                "AUTH_JWKS_URI", "https://x/jwks",
+                "TOPICS_RULES", "[{\"pattern\":\"news\",\"subscribe\":true,\"publishRate\":2.5}]",
+                "TOPICS_GRANT_CLAIM", "topics")));
+        assertThat(fromEnvironment.topicRules().rules()).containsExactly(new TopicRules.Rule("news", true, false, 2.5));
+        assertThat(fromEnvironment.topicRules().grantClaim()).contains("topics");
+
+        var yaml = """
+                auth:
+                  jwks:
+                    uri: "https://x/jwks"
+                topics:
+                  rules:
+                    - pattern: "user:{sub}"
+                      subscribe: true
+                      publish: true
+                    - pattern: "*"
+                      subscribe: false
+                """;
+        var fromYaml =
+                GatewaySettings.from(GatewaySettings.config(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML)));
+        assertThat(fromYaml.topicRules().rules())
+                .containsExactly(
+                        new TopicRules.Rule("user:{sub}", true, true, 0), new TopicRules.Rule("*", false, false, 0));
     }
 
     @Test
@@ -130,5 +163,9 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(
                         GatewayFixture.config(Map.of("AUTH_JWKS_URI", "https://x/jwks", "OUTBOUND_STALL", "PT0S"))))
                 .hasMessageContaining("outbound.stall");
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
+                        Map.of("AUTH_JWKS_URI", "https://x/jwks", "TOPICS_RULES", "[{\"pattern\":\"a\",\"sub\":1}]"))))
+                .hasMessageContaining("topics.rules (TOPICS_RULES)")
+                .hasMessageContaining("unknown field sub");
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.app.hub;
 
+import dev.switchboard.app.access.RateLimit;
+import dev.switchboard.app.access.TopicAccess;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.registry.Connection;
 import io.helidon.common.buffers.BufferData;
@@ -50,6 +52,7 @@ public final class ClientConnection {
     private final String sourceIp;
     private final String userAgent;
     private final RateLimit rate;
+    private final TopicAccess access;
     private final Terms terms;
     private final Outbound outbound;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -60,8 +63,15 @@ public final class ClientConnection {
     private volatile boolean reading;
 
     public ClientConnection(
-            WsSession session, Connection record, String sourceIp, String userAgent, RateLimit rate, Terms terms) {
+            WsSession session,
+            Connection record,
+            String sourceIp,
+            String userAgent,
+            RateLimit rate,
+            TopicAccess access,
+            Terms terms) {
         this.session = session;
+        this.access = access;
         this.record = record;
         this.sourceIp = sourceIp;
         this.userAgent = userAgent;
@@ -94,6 +104,11 @@ public final class ClientConnection {
 
     public RateLimit rate() {
         return rate;
+    }
+
+    /** Which topics it may subscribe and publish to: the topic rules with its token's claims in place. */
+    public TopicAccess access() {
+        return access;
     }
 
     /** The topics it is subscribed to on this node; the hub keeps this in step with its topic index. */

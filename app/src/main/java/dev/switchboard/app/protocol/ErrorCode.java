@@ -23,8 +23,13 @@ public enum ErrorCode {
     TOO_MANY_TOPICS,
     /** A topic name longer than the limit. */
     TOPIC_TOO_LONG,
-    /** More frames than the per-connection rate allows; the frame was dropped. */
+    /**
+     * More frames than the per-connection rate allows, or more publishes to a topic than its rule's {@code
+     * publishRate} (then with the {@code topic}); the frame was dropped.
+     */
     RATE_LIMITED,
+    /** The topic rules do not allow this subscribe or publish to the {@code topic} named in the error. */
+    FORBIDDEN,
     /** The output (SQS queue, SNS topic) refused the message; it was not sent. */
     OUTPUT_FAILED,
     /** This gateway has no output configured for that action. */

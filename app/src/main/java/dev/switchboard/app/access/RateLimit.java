@@ -1,4 +1,4 @@
-package dev.switchboard.app.hub;
+package dev.switchboard.app.access;
 
 /**
  * A token bucket per connection: {@code perSecond} frames a second, bursts up to {@code burst}. Counts the frames
