@@ -75,17 +75,23 @@ class GatewaySettingsTest {
                     uri: "https://x/jwks"
                 topics:
                   rules:
-                    - pattern: "user:{sub}"
-                      subscribe: true
-                      publish: true
+                    - { pattern: "user:{sub}", subscribe: true, publish: true }
+                    - { pattern: "news", subscribe: true, publish: false }
+                    - { pattern: "room:{claim.rooms}", subscribe: true, publish: true, publishRate: 5 }
                     - pattern: "*"
                       subscribe: false
-                """;
+                  grant:
+                    claim: "topics"
+                """; // README's locked-down example
         var fromYaml =
                 GatewaySettings.from(GatewaySettings.config(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML)));
         assertThat(fromYaml.topicRules().rules())
                 .containsExactly(
-                        new TopicRules.Rule("user:{sub}", true, true, 0), new TopicRules.Rule("*", false, false, 0));
+                        new TopicRules.Rule("user:{sub}", true, true, 0),
+                        new TopicRules.Rule("news", true, false, 0),
+                        new TopicRules.Rule("room:{claim.rooms}", true, true, 5),
+                        new TopicRules.Rule("*", false, false, 0));
+        assertThat(fromYaml.topicRules().grantClaim()).contains("topics");
     }
 
     @Test
