@@ -15,9 +15,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Sends to the backends, SUMU's way: the body is the client's {@code message} (a string as is, anything else as
- * JSON) and the attributes are {@code user_id}, {@code connection_id}, {@code timestamp} (epoch ms) and
- * {@code source}. Presence events {@code {"type":"presence","message":{…}}} go to the messages topic, the queue, or
- * nowhere. Thread-safe; the calls block (each connection runs on its own virtual thread).
+ * JSON) and the attributes are {@code user_id}, {@code connection_id}, {@code timestamp} (epoch ms), {@code source}
+ * and {@code kind}. Presence events {@code {"type":"presence","message":{…}}} go to the messages topic, the queue, or
+ * nowhere. {@code kind} tells a backend which is which: {@link #PRESENCE} only on the gateway's presence events,
+ * {@link #CLIENT} on everything a client sent — a client sets the body only, never an attribute, so a body that looks
+ * like a presence event still arrives as {@code kind=client}. Thread-safe; the calls block (each connection runs on
+ * its own virtual thread).
  */
 public final class Outputs {
     /** Where presence events go ({@code PRESENCE_TARGET}). */
@@ -27,7 +30,11 @@ public final class Outputs {
         NONE
     }
 
-    private static final System.Logger LOG = System.getLogger(Outputs.class.getName());
+    /** The {@code kind} attribute of a presence event, which no client message carries. */
+    public static final String PRESENCE = "presence";
+
+    /** The {@code kind} attribute of a client's {@code send} or {@code publish}. */
+    public static final String CLIENT = "client";
 
     private final SqsClient sqs;
     private final SnsClient sns;
@@ -59,29 +66,38 @@ public final class Outputs {
 
     /** SendMessage to the messages queue. */
     public void send(String userId, String connectionId, JsonNode message) throws OutputException {
+        send(userId, connectionId, message, CLIENT);
+    }
+
+    /** Publish a client's message to the messages topic. */
+    public void publish(String userId, String connectionId, JsonNode message) throws OutputException {
+        publish(userId, connectionId, message, CLIENT);
+    }
+
+    private void send(String userId, String connectionId, JsonNode message, String kind) throws OutputException {
         var url = queueUrl.orElseThrow(
                 () -> new OutputException("no messages queue configured (MESSAGES_QUEUE_URL)", false, null));
         try {
-            sqs.sendMessage(b ->
-                    b.queueUrl(url).messageBody(body(message)).messageAttributes(sqsAttributes(userId, connectionId)));
+            sqs.sendMessage(b -> b.queueUrl(url)
+                    .messageBody(body(message))
+                    .messageAttributes(sqsAttributes(userId, connectionId, kind)));
         } catch (SdkException e) {
             throw new OutputException("the messages queue refused the message: " + e.getMessage(), true, e);
         }
     }
 
-    /** Publish to the messages topic. */
-    public void publish(String userId, String connectionId, JsonNode message) throws OutputException {
+    private void publish(String userId, String connectionId, JsonNode message, String kind) throws OutputException {
         var arn = topicArn.orElseThrow(
                 () -> new OutputException("no messages topic configured (MESSAGES_TOPIC_ARN)", false, null));
         try {
-            sns.publish(
-                    b -> b.topicArn(arn).message(body(message)).messageAttributes(snsAttributes(userId, connectionId)));
+            sns.publish(b -> b.topicArn(arn)
+                    .message(body(message))
+                    .messageAttributes(snsAttributes(userId, connectionId, kind)));
         } catch (SdkException e) {
             throw new OutputException("the messages topic refused the message: " + e.getMessage(), true, e);
         }
     }
 
-    /** Sends a presence change to the configured target; a failure is logged (there is no client to tell). */
     /**
      * The presence announcer the registry calls: publishes each change to {@code PRESENCE_TARGET} and throws when it
      * could not, so that the change stays owed and is offered again. With {@code none} it publishes nothing.
@@ -94,9 +110,9 @@ public final class Outputs {
             try {
                 var event = presenceEvent(change);
                 if (presenceTarget == PresenceTarget.TOPIC) {
-                    publish(change.userId(), "", event);
+                    publish(change.userId(), "", event, PRESENCE);
                 } else {
-                    send(change.userId(), "", event);
+                    send(change.userId(), "", event, PRESENCE);
                 }
             } catch (OutputException e) {
                 throw new IllegalStateException(
@@ -122,7 +138,8 @@ public final class Outputs {
     }
 
     /** SUMU's attributes, built by {@code attribute(dataType, value)} for either SDK's attribute type. */
-    private <T> Map<String, T> attributes(String userId, String connectionId, BiFunction<String, String, T> attribute) {
+    private <T> Map<String, T> attributes(
+            String userId, String connectionId, String kind, BiFunction<String, String, T> attribute) {
         var attributes = new java.util.LinkedHashMap<String, T>();
         attributes.put("user_id", attribute.apply("String", userId));
         // A sweep's OFFLINE has no single connection to name; SQS and SNS refuse empty attribute values.
@@ -131,14 +148,16 @@ public final class Outputs {
         }
         attributes.put("timestamp", attribute.apply("Number", Long.toString(clock.millis())));
         attributes.put("source", attribute.apply("String", source));
+        attributes.put("kind", attribute.apply("String", kind));
         return attributes;
     }
 
     private Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> sqsAttributes(
-            String userId, String connectionId) {
+            String userId, String connectionId, String kind) {
         return attributes(
                 userId,
                 connectionId,
+                kind,
                 (type, value) -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
                         .dataType(type)
                         .stringValue(value)
@@ -146,10 +165,11 @@ public final class Outputs {
     }
 
     private Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> snsAttributes(
-            String userId, String connectionId) {
+            String userId, String connectionId, String kind) {
         return attributes(
                 userId,
                 connectionId,
+                kind,
                 (type, value) -> software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
                         .dataType(type)
                         .stringValue(value)
