@@ -13,12 +13,16 @@ import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.FrameParser;
 import dev.switchboard.app.topics.TopicRelay;
+import dev.switchboard.authorizer.InvalidTokenException;
+import dev.switchboard.authorizer.Principal;
+import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistryException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a client's frames do, in both dialects: size and rate checked, parsed, then answered (pings), sent on to the
@@ -39,6 +43,7 @@ final class ClientFrames {
     private final FrameLimit frameLimit;
     private final TopicRelay relay;
     private final AwsCalls aws;
+    private final TokenVerifier verifier;
 
     ClientFrames(
             GatewaySettings settings,
@@ -49,7 +54,8 @@ final class ClientFrames {
             ObjectMapper json,
             FrameLimit frameLimit,
             TopicRelay relay,
-            AwsCalls aws) {
+            AwsCalls aws,
+            TokenVerifier verifier) {
         this.settings = settings;
         this.registry = registry;
         this.hub = hub;
@@ -60,6 +66,7 @@ final class ClientFrames {
         this.frameLimit = frameLimit;
         this.relay = relay;
         this.aws = aws;
+        this.verifier = verifier;
     }
 
     /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
@@ -168,6 +175,10 @@ final class ClientFrames {
                                 "more publishes to this topic than its rule's publishRate; this one was dropped");
                 }
             }
+            case Frame.Refresh refresh -> {
+                metrics.frameIn("refresh");
+                refresh(connection, refresh.token());
+            }
             case Frame.TopicPing ping -> {
                 metrics.frameIn("topic_ping");
                 reply(connection, "pong", json.createObjectNode().put("type", "pong"));
@@ -177,6 +188,40 @@ final class ClientFrames {
                 error(connection, invalid.code(), invalid.message());
             }
         }
+    }
+
+    /**
+     * A fresh token, checked exactly as at the handshake and for the same user: the connection's close moves to its
+     * expiry and its claims apply from now on. Refused, the connection goes on as it was (and still closes when its
+     * own token expires).
+     */
+    private void refresh(ClientConnection connection, String token) {
+        Principal fresh;
+        try {
+            fresh = verifier.verify(token);
+        } catch (InvalidTokenException e) {
+            LOG.log(Level.INFO, "refresh refused connectionId={0} reason={1}", connection.id(), e.reason());
+            error(
+                    connection,
+                    ErrorCode.INVALID_TOKEN,
+                    "the token was refused (" + e.reason().name().toLowerCase(Locale.ROOT)
+                            + "); the connection goes on with its current token");
+            return;
+        }
+        if (!fresh.userId().equals(connection.userId())) {
+            LOG.log(Level.WARNING, "refresh for another user refused connectionId={0}", connection.id());
+            error(
+                    connection,
+                    ErrorCode.INVALID_TOKEN,
+                    "the token is another user's; the connection goes on with its current token");
+            return;
+        }
+        connection.renew(settings.topicRules().forToken(fresh.userId(), fresh.claims()));
+        var closeAt = Gateway.closeAt(settings, fresh);
+        connection.expiresAt(closeAt);
+        var answer = json.createObjectNode().put("type", "refreshed");
+        fresh.expiresAt().ifPresent(exp -> answer.put("exp", exp.getEpochSecond()));
+        reply(connection, "refreshed", answer);
     }
 
     private void subscribe(ClientConnection connection, List<String> asked) {

@@ -10,6 +10,7 @@ import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.Principal;
+import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.Connection;
 import dev.switchboard.registry.ConnectionRegistry;
@@ -68,6 +69,7 @@ public final class Gateway implements ClientConnection.Ending {
             GatewayMetrics metrics,
             ObjectMapper json,
             TopicRelay topics,
+            TokenVerifier verifier,
             Clock clock,
             ScheduledExecutorService timer) {
         this.settings = settings;
@@ -79,7 +81,8 @@ public final class Gateway implements ClientConnection.Ending {
         this.frameLimit = new FrameLimit(settings.maxFrameBytes());
         this.work = new RegistryWork(aws, timer);
         this.announcer = outputs.announcer();
-        this.frames = new ClientFrames(settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws);
+        this.frames =
+                new ClientFrames(settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws, verifier);
         this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
 
@@ -238,6 +241,7 @@ public final class Gateway implements ClientConnection.Ending {
             connection.close(CloseCode.GOING_AWAY, "drain");
             forget(record);
         }
+        connection.expiresAt(closeAt(settings, principal));
         connection.reading();
         LOG.log(
                 Level.INFO,
@@ -246,6 +250,16 @@ public final class Gateway implements ClientConnection.Ending {
                 record.userId(),
                 sourceIp);
         return Optional.of(connection);
+    }
+
+    /**
+     * When a connection on this token is closed ({@link CloseCode#TOKEN_EXPIRED}): its {@code exp} plus the clock
+     * skew, as the handshake's own check; never while expiry is not checked ({@code auth.verify.expiration}).
+     */
+    static Optional<java.time.Instant> closeAt(GatewaySettings settings, Principal principal) {
+        return settings.auth().verifyExpiration()
+                ? principal.expiresAt().map(exp -> exp.plus(settings.auth().clockSkew()))
+                : Optional.empty();
     }
 
     /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */

@@ -263,6 +263,8 @@ public record GatewaySettings(
                                     "set auth.jwks.uri (AUTH_JWKS_URI), or auth.hmac.secret (AUTH_HMAC_SECRET) for development"));
             auth = auth.withVerifyExpiration(read(
                     config, "auth.verify.expiration", node -> node.asBoolean().get()));
+            auth = auth.withClockSkew(read(
+                    config, "auth.clock.skew", node -> node.as(Duration.class).get()));
             return auth.withUserClaim(text(config, "auth.user.claim"));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("config auth: " + e.getMessage(), e);

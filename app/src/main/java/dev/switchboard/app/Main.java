@@ -108,7 +108,8 @@ public final class Main {
         var upkeep = new NodeUpkeep();
         var node = new AtomicReference<Node>();
         var draining = new AtomicBoolean();
-        var server = webServer(settings, new TokenVerifier(settings.auth(), clock), node, draining, hub, metrics, json);
+        var verifier = new TokenVerifier(settings.auth(), clock);
+        var server = webServer(settings, verifier, node, draining, hub, metrics, json);
         // With port 0 the advertised URL is only known now.
         var effective = settings.managementPort() == 0 || settings.port() == 0
                 ? settings.withPorts(
@@ -129,7 +130,8 @@ public final class Main {
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(2))
                         .build());
-        var gateway = new Gateway(effective, registry, hub, outputs, metrics, json, relay, clock, upkeep.timer());
+        var gateway =
+                new Gateway(effective, registry, hub, outputs, metrics, json, relay, verifier, clock, upkeep.timer());
         var lease = new NodeLease(
                 registry,
                 effective.nodeId(),

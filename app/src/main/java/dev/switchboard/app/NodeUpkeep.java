@@ -9,9 +9,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,13 +24,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NodeUpkeep implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeUpkeep.class.getName());
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("node-upkeep").daemon().factory());
+    private final ScheduledExecutorService timer = newTimer();
     private static final int SWEEP_PARALLELISM = 16;
 
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
 
-    /** The timer, for the connections' close grace and the deregistration retries. */
+    /**
+     * One platform thread; a cancelled task leaves its queue at once, since each connection's token expiry is one
+     * (cancelled when the connection ends or gets a fresh token).
+     */
+    private static ScheduledExecutorService newTimer() {
+        var timer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("node-upkeep").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** The timer, for the connections' close grace, token expiries and the deregistration retries. */
     ScheduledExecutorService timer() {
         return timer;
     }

@@ -117,7 +117,8 @@ class GatewaySettingsTest {
                 Map.entry("OUTBOUND_MAX_BYTES", "2097152"),
                 Map.entry("OUTBOUND_STALL", "PT3S"),
                 Map.entry("CLOSE_GRACE", "PT1S"),
-                Map.entry("TOPICS_RELAY_MAX_BYTES", "1048576"))));
+                Map.entry("TOPICS_RELAY_MAX_BYTES", "1048576"),
+                Map.entry("AUTH_CLOCK_SKEW", "PT5S"))));
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
@@ -126,6 +127,7 @@ class GatewaySettingsTest {
         assertThat(settings.auth().audiences()).isEqualTo(List.of("web", "mobile"));
         assertThat(settings.auth().issuer()).isEqualTo(Optional.of("https://issuer.example.com/"));
         assertThat(settings.auth().verifyExpiration()).isFalse();
+        assertThat(settings.auth().clockSkew()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.table()).isEqualTo("t");
         assertThat(settings.messagesQueueUrl()).contains("http://q");
         assertThat(settings.messagesTopicArn()).contains("arn:aws:sns:us-east-1:1:t");

@@ -51,6 +51,9 @@ public record AuthSettings(
                         + (jwksUri.isPresent() ? "a JWKS (asymmetric only)" : "an HMAC secret (HS* only)"));
             }
         }
+        if (clockSkew.isNegative()) {
+            throw new IllegalArgumentException("auth.clock.skew must not be negative");
+        }
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("the algorithm allow-list is empty");
         }
@@ -102,6 +105,21 @@ public record AuthSettings(
                 issuer,
                 verify,
                 clockSkew,
+                algorithms,
+                userClaim,
+                jwksTimeout,
+                jwksCacheTtl,
+                jwksMinRefreshInterval);
+    }
+
+    public AuthSettings withClockSkew(Duration skew) {
+        return new AuthSettings(
+                jwksUri,
+                hmacSecret,
+                audiences,
+                issuer,
+                verifyExpiration,
+                skew,
                 algorithms,
                 userClaim,
                 jwksTimeout,

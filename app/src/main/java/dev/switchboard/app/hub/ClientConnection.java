@@ -10,9 +10,11 @@ import io.helidon.websocket.WsSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,7 +54,8 @@ public final class ClientConnection {
     private final String sourceIp;
     private final String userAgent;
     private final RateLimit rate;
-    private final TopicAccess access;
+    private volatile TopicAccess access;
+    private final AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
     private final Terms terms;
     private final Outbound outbound;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -109,6 +112,31 @@ public final class ClientConnection {
     /** Which topics it may subscribe and publish to: the topic rules with its token's claims in place. */
     public TopicAccess access() {
         return access;
+    }
+
+    /**
+     * Closes it ({@link CloseCode#TOKEN_EXPIRED}) at {@code closeAt}, in place of any close planned before; empty:
+     * never for its token. One timer task per connection, so no frame pays for the check.
+     */
+    public void expiresAt(Optional<Instant> closeAt) {
+        var next = closeAt.map(at -> (ScheduledFuture<?>) terms.timer()
+                        .schedule(
+                                () -> close(CloseCode.TOKEN_EXPIRED, "token_expired"),
+                                Math.max(0, Duration.between(Instant.now(), at).toMillis()),
+                                TimeUnit.MILLISECONDS))
+                .orElse(null);
+        var previous = expiry.getAndSet(next);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        if (!isOpen() && next != null) {
+            next.cancel(false); // ended meanwhile: nothing may keep it
+        }
+    }
+
+    /** A fresh token's access: what its claims allow from now on (topics subscribed before stay). */
+    public void renew(TopicAccess fresh) {
+        this.access = fresh;
     }
 
     /** The topics it is subscribed to on this node; the hub keeps this in step with its topic index. */
@@ -240,6 +268,10 @@ public final class ClientConnection {
 
     private void end(int status, String cause) {
         if (ended.compareAndSet(false, true)) {
+            var planned = expiry.getAndSet(null);
+            if (planned != null) {
+                planned.cancel(false); // the timer must not hold an ended connection until its token's exp
+            }
             terms.ending().ended(this, status, cause);
         }
     }

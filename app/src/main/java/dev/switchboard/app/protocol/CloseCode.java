@@ -20,6 +20,11 @@ public enum CloseCode {
     TRY_AGAIN_LATER(1013, true),
     /** The peer stopped answering pings. */
     PEER_UNRESPONSIVE(4000, true),
+    /**
+     * Its token expired (after the clock skew) and no fresh one came with {@code {"type":"refresh"}}: reconnect with a
+     * fresh token.
+     */
+    TOKEN_EXPIRED(4001, true),
     /** A failure of ours. */
     INTERNAL_ERROR(1011, true);
 

@@ -30,6 +30,8 @@ public enum ErrorCode {
     RATE_LIMITED,
     /** The topic rules do not allow this subscribe or publish to the {@code topic} named in the error. */
     FORBIDDEN,
+    /** A {@code refresh} whose token was refused, or is another user's; the connection goes on with its own. */
+    INVALID_TOKEN,
     /** The output (SQS queue, SNS topic) refused the message; it was not sent. */
     OUTPUT_FAILED,
     /** This gateway has no output configured for that action. */

@@ -28,6 +28,14 @@ public sealed interface Frame {
      */
     record TopicPublish(String topic, ObjectNode frame, String text) implements Frame {}
 
+    /** {@code {"type":"refresh","token":…}}: a fresh token for this connection, before its own expires. */
+    record Refresh(String token) implements Frame {
+        @Override
+        public String toString() {
+            return "Refresh[token=…]"; // never a token in a log
+        }
+    }
+
     /** y-webrtc {@code {"type":"ping"}}. */
     record TopicPing() implements Frame {}
 

@@ -78,11 +78,18 @@ public final class FrameParser {
                 yield new Frame.TopicPublish(topic.asText(), frame, text);
             }
             case "ping" -> new Frame.TopicPing();
+            case "refresh" -> {
+                var token = frame.get("token");
+                if (token == null || !token.isTextual() || token.asText().isEmpty()) {
+                    yield new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"refresh\" needs a \"token\" string");
+                }
+                yield new Frame.Refresh(token.asText());
+            }
             default ->
                 new Frame.Invalid(
                         ErrorCode.UNKNOWN_TYPE,
                         "unknown type \"" + type.asText()
-                                + "\"; the types are subscribe, unsubscribe, publish and ping");
+                                + "\"; the types are subscribe, unsubscribe, publish, ping and refresh");
         };
     }
 

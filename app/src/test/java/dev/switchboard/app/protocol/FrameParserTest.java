@@ -27,6 +27,9 @@ class FrameParserTest {
         assertThat(parser.parse("{\"type\":\"unsubscribe\",\"topics\":[]}"))
                 .isEqualTo(new Frame.Unsubscribe(List.of()));
         assertThat(parser.parse("{\"type\":\"ping\"}")).isInstanceOf(Frame.TopicPing.class);
+        var refresh = parser.parse("{\"type\":\"refresh\",\"token\":\"eyJ.secret.sig\"}");
+        assertThat(refresh).isEqualTo(new Frame.Refresh("eyJ.secret.sig"));
+        assertThat(refresh.toString()).as("a token is never logged").doesNotContain("secret");
         assertThat(parser.parse("{\"type\":\"publish\",\"topic\":\"t\",\"data\":\"YmFzZTY0\",\"extra\":[1]}"))
                 .isInstanceOfSatisfying(Frame.TopicPublish.class, p -> {
                     assertThat(p.topic()).isEqualTo("t");
