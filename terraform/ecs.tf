@@ -36,6 +36,8 @@ locals {
       MESSAGES_TOPIC_ARN     = aws_sns_topic.channel["messages"].arn
       MESSAGES_QUEUE_URL     = aws_sqs_queue.channel["messages"].url
       PRESENCE_TARGET        = var.presence_target
+      # The ALB appends the client's address to X-Forwarded-For: the gateway takes that entry, not the client's own.
+      TRUSTED_PROXIES = "1"
     },
     var.issuer == null ? {} : { AUTH_ISSUER = var.issuer },
   )

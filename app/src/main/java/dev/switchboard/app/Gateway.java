@@ -1,6 +1,7 @@
 package dev.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.RateLimit;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
@@ -57,6 +58,7 @@ public final class Gateway implements ClientConnection.Ending {
     private final RegistryWork work;
     private final Announcer announcer;
     private final ClientConnection.Terms terms;
+    private final Admission admission;
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile boolean abandoned;
     private volatile boolean draining;
@@ -83,6 +85,7 @@ public final class Gateway implements ClientConnection.Ending {
         this.announcer = outputs.announcer();
         this.frames =
                 new ClientFrames(settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws, verifier);
+        this.admission = new Admission(settings.admission());
         this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
 
@@ -92,6 +95,11 @@ public final class Gateway implements ClientConnection.Ending {
 
     public GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** Who may connect: the per-address and per-user limits, and where the source address comes from. */
+    public Admission admission() {
+        return admission;
     }
 
     public LocalConnections hub() {

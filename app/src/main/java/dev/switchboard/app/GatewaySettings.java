@@ -7,6 +7,7 @@ import static dev.switchboard.service.Settings.read;
 import static dev.switchboard.service.Settings.text;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
@@ -43,6 +44,9 @@ import java.util.function.Supplier;
  * @param relayMaxBytes the bytes of publishes queued for one other node; past it, publishes to it are dropped
  * @param topicRules which topics clients may subscribe and publish to ({@code topics.rules}, {@code
  *     topics.grant.claim})
+ * @param admission who may connect: per user, per source address, and how many proxies append to {@code
+ *     X-Forwarded-For}
+ * @param topicsCached topics whose list of nodes is kept at most (the names are the clients')
  */
 public record GatewaySettings(
         String host,
@@ -78,7 +82,9 @@ public record GatewaySettings(
         Duration outboundStall,
         Duration closeGrace,
         long relayMaxBytes,
-        TopicRules topicRules) {
+        TopicRules topicRules,
+        Admission.Limits admission,
+        int topicsCached) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -148,7 +154,9 @@ public record GatewaySettings(
                 positive(config, "outbound.stall"),
                 positive(config, "close.grace"),
                 integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
-                topicRules(config));
+                topicRules(config),
+                admission(config),
+                integer(config, "topics.cached", 1, 10_000_000));
     }
 
     /**
@@ -182,6 +190,20 @@ public record GatewaySettings(
             throw new IllegalStateException("config key topics.rules (TOPICS_RULES): " + e.getMessage(), e);
         }
         return new TopicRules(rules, optional(config, "topics.grant.claim"));
+    }
+
+    private static Admission.Limits admission(Config config) {
+        var rate = read(config, "limits.connect.rate", node -> node.asDouble().get());
+        var burst = read(config, "limits.connect.burst", node -> node.asDouble().get());
+        if (!(rate >= 0) || !(burst >= 0) || Double.isInfinite(rate) || Double.isInfinite(burst)) {
+            throw new IllegalStateException(
+                    "config keys limits.connect.rate and limits.connect.burst must be numbers >= 0");
+        }
+        return new Admission.Limits(
+                integer(config, "limits.user.connections", 0, 1_000_000),
+                rate,
+                burst,
+                integer(config, "trusted.proxies", 0, 100));
     }
 
     private static boolean bool(String value, String field) {
@@ -244,7 +266,9 @@ public record GatewaySettings(
                 outboundStall,
                 closeGrace,
                 relayMaxBytes,
-                topicRules);
+                topicRules,
+                admission,
+                topicsCached);
     }
 
     private static AuthSettings auth(Config config) {

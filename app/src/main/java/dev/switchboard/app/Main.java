@@ -124,12 +124,17 @@ public final class Main {
                 effective.nodeId(),
                 effective.managementUrl().toString(),
                 effective.topicsCache(),
+                effective.topicsCached(),
                 effective.relayMaxBytes(),
                 // HTTP/1.1: no h2c upgrade dance, one kept-alive connection per node.
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(2))
                         .build());
+        metrics.gauge(
+                "switchboard_topics_cached",
+                "topics whose list of nodes this node keeps (TOPICS_CACHED at most)",
+                () -> relay.cachedTopics());
         var gateway =
                 new Gateway(effective, registry, hub, outputs, metrics, json, relay, verifier, clock, upkeep.timer());
         var lease = new NodeLease(

@@ -26,6 +26,11 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /** A gauge read at each scrape. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
     public void frameIn(String kind) {
         counter("switchboard_frames_in", "kind", kind).increment();
     }

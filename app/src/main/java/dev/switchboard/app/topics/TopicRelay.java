@@ -40,6 +40,7 @@ public final class TopicRelay {
     private final String nodeId;
     private final String endpoint;
     private final Duration cacheTtl;
+    private final int maxCached;
     private final long linkMaxBytes;
     private final HttpClient http;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ public final class TopicRelay {
             String nodeId,
             String endpoint,
             Duration cacheTtl,
+            int maxCached,
             long linkMaxBytes,
             HttpClient http) {
         this.registry = registry;
@@ -61,6 +63,7 @@ public final class TopicRelay {
         this.nodeId = nodeId;
         this.endpoint = endpoint;
         this.cacheTtl = cacheTtl;
+        this.maxCached = maxCached;
         this.linkMaxBytes = linkMaxBytes;
         this.http = http;
     }
@@ -103,6 +106,11 @@ public final class TopicRelay {
             delivered += deliver(hub.subscribersOf(relayed.topic()), OutFrame.of(relayed.frame()));
         }
         return delivered;
+    }
+
+    /** Topics whose list of nodes is cached now (at most {@code maxCached}). */
+    public int cachedTopics() {
+        return cache.size();
     }
 
     /** Forgets the node lists of topics not published to for {@code idle}: the cache holds busy topics only. */
@@ -159,6 +167,13 @@ public final class TopicRelay {
             var nodes = registry.topics().nodesOf(topic).stream()
                     .filter(n -> !n.nodeId().equals(nodeId) && n.subscribers() > 0)
                     .toList();
+            // Topic names are the clients': at the bound, a new one takes the place of another (hash order: any).
+            if (cache.size() >= maxCached && !cache.containsKey(topic)) {
+                var victims = cache.keySet().iterator();
+                if (victims.hasNext()) {
+                    cache.remove(victims.next());
+                }
+            }
             cache.put(topic, new Cached(System.nanoTime() + cacheTtl.toNanos(), nodes));
             return nodes;
         } catch (RuntimeException e) {

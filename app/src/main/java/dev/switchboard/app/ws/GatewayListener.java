@@ -16,7 +16,7 @@ import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -32,7 +32,7 @@ public final class GatewayListener implements WsListener {
     private final BooleanSupplier draining;
     private Principal principal;
     private String userAgent = "";
-    private Optional<String> forwardedFor = Optional.empty();
+    private String sourceIp = "";
     private ClientConnection connection;
     private final StringBuilder partial = new StringBuilder();
     private boolean partialTooLarge;
@@ -61,6 +61,15 @@ public final class GatewayListener implements WsListener {
                     .message("this node is shutting down; connect again")
                     .build();
         }
+        var admission = gateway.admission();
+        var forwarded = headers.contains(HeaderNames.X_FORWARDED_FOR)
+                ? headers.get(HeaderNames.X_FORWARDED_FOR).allValues()
+                : List.<String>of();
+        sourceIp = admission.sourceAddress(
+                forwarded, headers.first(GatewayUpgradeProvider.PEER).orElse("unknown"));
+        if (!admission.mayConnectFrom(sourceIp)) {
+            throw tooMany("connect_rate", "too many new connections from this address; connect again later");
+        }
         var token = TokenExtractor.extract(
                 prologue.query().first(TokenExtractor.QUERY_PARAMETER).asOptional(),
                 headers.first(HeaderNames.AUTHORIZATION));
@@ -75,17 +84,28 @@ public final class GatewayListener implements WsListener {
                     .message("unauthorized: " + e.reason().name().toLowerCase(java.util.Locale.ROOT))
                     .build();
         }
+        var refusal = admission.userRefusal(
+                gateway.hub().connectionsOf(principal.userId()).size());
+        if (refusal.isPresent()) {
+            throw tooMany("user_connections", refusal.get());
+        }
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
-        // The client's own address is the first of X-Forwarded-For (behind a load balancer).
-        forwardedFor = headers.first(HeaderNames.X_FORWARDED_FOR)
-                .map(v -> (v.indexOf(',') < 0 ? v : v.substring(0, v.indexOf(','))).trim());
         return Optional.empty();
+    }
+
+    private RequestException tooMany(String reason, String message) {
+        gateway.metrics().handshakeRefused(reason);
+        LOG.log(Level.INFO, "handshake refused reason={0} sourceIp={1}", reason, sourceIp);
+        return RequestException.builder()
+                .type(DirectHandler.EventType.OTHER)
+                .status(Status.TOO_MANY_REQUESTS_429)
+                .message(message)
+                .build();
     }
 
     @Override
     public void onOpen(WsSession session) {
-        connection =
-                gateway.open(session, principal, sourceIp(session), userAgent).orElse(null);
+        connection = gateway.open(session, principal, sourceIp, userAgent).orElse(null);
     }
 
     @Override
@@ -154,14 +174,5 @@ public final class GatewayListener implements WsListener {
             connection.peerClosed(ClientConnection.ABNORMAL);
             connection = null;
         }
-    }
-
-    private String sourceIp(WsSession session) {
-        return forwardedFor.orElseGet(() -> {
-            var address = session.socketContext().remotePeer().address();
-            return address instanceof InetSocketAddress inet && inet.getAddress() != null
-                    ? inet.getAddress().getHostAddress()
-                    : String.valueOf(address);
-        });
     }
 }
