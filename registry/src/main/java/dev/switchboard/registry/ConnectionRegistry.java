@@ -30,7 +30,7 @@ public final class ConnectionRegistry {
         var leases = new Leases(dynamoDb, settings, items, meter, clock);
         this.topics = new Topics(dynamoDb, settings, items, meter, batches, queries, clock);
         this.connections =
-                new Connections(settings, clock, items, meter, batches, queries, ledger, announcements, leases);
+                new Connections(settings, clock, items, meter, batches, queries, ledger, announcements, leases, topics);
         this.nodes = new Nodes(
                 dynamoDb,
                 settings,

@@ -26,6 +26,7 @@ public final class Connections {
     private final PresenceLedger presence;
     private final Announcements announcements;
     private final Leases leases;
+    private final Topics topics;
 
     Connections(
             RegistrySettings settings,
@@ -36,7 +37,8 @@ public final class Connections {
             Queries queries,
             PresenceLedger presence,
             Announcements announcements,
-            Leases leases) {
+            Leases leases,
+            Topics topics) {
         this.settings = settings;
         this.clock = clock;
         this.items = items;
@@ -46,6 +48,7 @@ public final class Connections {
         this.presence = presence;
         this.announcements = announcements;
         this.leases = leases;
+        this.topics = topics;
     }
 
     /**
@@ -134,6 +137,12 @@ public final class Connections {
                 .findFirst()
                 .or(() -> knownUser);
         userId.ifPresent(user -> left.then(user, presence.leave(user, connectionId)));
+        // Its topics' presence, before its subscriptions go: a crash between leaves them for the next try or sweep.
+        userId.ifPresent(user -> all.stream()
+                .filter(item -> item.containsKey(Items.PRESENCE))
+                .filter(item -> item.get(Items.PK).s().startsWith(items.topicPrefix()))
+                .forEach(item -> topics.leaveAndTell(
+                        item.get(Items.PK).s().substring(items.topicPrefix().length()), user, connectionId)));
         batches.write(
                 Operation.WRITE_DEREGISTER, all.stream().map(Batches::deleteOf).toList());
     }

@@ -27,6 +27,7 @@ final class Items {
     static final String SWEEPER = "sweeper";
     static final String SWEPT_AT = "sweptAt";
     static final String COUNT = "count";
+    static final String PRESENCE = "presence";
 
     private final RegistrySettings.KeyPrefixes prefix;
 
@@ -64,6 +65,19 @@ final class Items {
 
     Map<String, AttributeValue> presenceKey(String userId) {
         return key(userKey(userId), prefix.presence() + userId);
+    }
+
+    /** A user's membership of a topic's presence: {@code topic#<t>} / {@code member#<u>}. */
+    Map<String, AttributeValue> memberKey(String topic, String userId) {
+        return key(topicKey(topic), prefix.member() + userId);
+    }
+
+    String memberPrefix() {
+        return prefix.member();
+    }
+
+    String topicPrefix() {
+        return prefix.topic();
     }
 
     Map<String, AttributeValue> nodeRecordKey(String nodeId) {

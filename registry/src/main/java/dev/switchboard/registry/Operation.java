@@ -15,6 +15,7 @@ enum Operation {
     READ_NODES_OF("read:nodesOf"),
     READ_PRESENCE("read:presence"),
     READ_SUBSCRIBERS_OF("read:subscribersOf"),
+    READ_MEMBERS("read:members"),
     WRITE_ANNOUNCE_OWED("write:announceOwed"),
     WRITE_DEREGISTER("write:deregister"),
     WRITE_DEREGISTER_ALL("write:deregisterAll"),
@@ -28,7 +29,9 @@ enum Operation {
     WRITE_SUBSCRIBE("write:subscribe"),
     WRITE_SWEEP("write:sweep"),
     WRITE_TOPIC_SUBSCRIBERS("write:topicSubscribers"),
-    WRITE_UNSUBSCRIBE("write:unsubscribe");
+    WRITE_UNSUBSCRIBE("write:unsubscribe"),
+    WRITE_JOIN("write:join"),
+    WRITE_LEAVE("write:leave");
 
     private final String label;
 

@@ -20,9 +20,14 @@ public record RegistrySettings(
 
     /** The key prefixes of each item type (docs/registry.md). */
     public record KeyPrefixes(
-            String connection, String topic, String user, String node, String presence, String nodes) {
+            String connection, String topic, String user, String node, String presence, String nodes, String member) {
+        /** With the default prefix of topic members ({@code member#}). */
+        public KeyPrefixes(String connection, String topic, String user, String node, String presence, String nodes) {
+            this(connection, topic, user, node, presence, nodes, "member#");
+        }
+
         public static KeyPrefixes defaults() {
-            return new KeyPrefixes("conn#", "topic#", "user#", "node#", "presence#", "nodes");
+            return new KeyPrefixes("conn#", "topic#", "user#", "node#", "presence#", "nodes", "member#");
         }
     }
 

@@ -6,10 +6,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -25,6 +30,7 @@ public final class Topics {
     private final Batches batches;
     private final Queries queries;
     private final Clock clock;
+    private volatile MemberLeft memberLeft = (topic, userId) -> {};
 
     Topics(
             DynamoDbClient dynamoDb,
@@ -45,14 +51,178 @@ public final class Topics {
 
     /** Subscribes a connection to topics: BatchWriteItem puts, one item per topic. Idempotent. */
     public void subscribe(Connection connection, Collection<String> topics) {
+        subscribe(connection, topics, Set.of());
+    }
+
+    /**
+     * Subscribes as {@link #subscribe(Connection, Collection)} does; the subscriptions to {@code members} say the
+     * connection is a member of their presence, so that whoever removes the connection — its node, or a sweep when
+     * the node died — also removes it from the topic's members ({@link #leave}).
+     */
+    public void subscribe(Connection connection, Collection<String> topics, Set<String> members) {
         meter.call(Operation.WRITE_SUBSCRIBE);
         var ttl = ttl();
         batches.write(
                 Operation.WRITE_SUBSCRIBE,
                 topics.stream()
                         .distinct()
-                        .map(topic -> Batches.put(items.targetItem(items.topicKey(topic), connection.target(), ttl)))
+                        .map(topic -> {
+                            var item = items.targetItem(items.topicKey(topic), connection.target(), ttl);
+                            if (members.contains(topic)) {
+                                item.put(Items.PRESENCE, AttributeValue.fromBool(true));
+                            }
+                            return Batches.put(item);
+                        })
                         .toList());
+    }
+
+    /** Told when a user leaves a topic's presence in a removal the registry made (a deregistration, a sweep). */
+    public interface MemberLeft {
+        void left(String topic, String userId);
+    }
+
+    /** A user's presence in a topic: how many of its connections are members. */
+    public record Member(String userId, int connections) {}
+
+    /** One page of a topic's members, in user order, and the user to start the next page after (none: the last). */
+    public record Members(List<Member> members, Optional<String> next) {}
+
+    /** Whom to tell of the leaves the registry makes; set once by the node. */
+    public void onMemberLeft(MemberLeft listener) {
+        this.memberLeft = listener;
+    }
+
+    /**
+     * A connection joins a topic's presence: one UpdateItem of {@code topic#<t>}/{@code member#<u>} adding the
+     * connection to its set (a second when the set had outlived its {@code ttl}: replaced). Like the user presence,
+     * DynamoDB applies these in order, so exactly one of a user's racing joins is the first.
+     *
+     * @return whether the user joined: this is its first connection among the members
+     */
+    public boolean join(String topic, String userId, String connectionId) {
+        meter.call(Operation.WRITE_JOIN);
+        var key = items.memberKey(topic, userId);
+        var before = new AtomicReference<Map<String, AttributeValue>>(Map.of());
+        queries.write(Operation.WRITE_JOIN, () -> {
+            var response = dynamoDb.updateItem(b -> b.tableName(settings.table())
+                    .key(key)
+                    .updateExpression("ADD #conns :id SET #ttl = :ttl")
+                    .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS, "#ttl", Items.TTL))
+                    .expressionAttributeValues(
+                            Map.of(":id", AttributeValue.fromSs(List.of(connectionId)), ":ttl", Items.number(ttl())))
+                    .returnValues(ReturnValue.ALL_OLD)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            before.set(response.attributes());
+            return response.consumedCapacity();
+        });
+        var old = before.get();
+        if (!old.containsKey(Items.CONNECTIONS)) {
+            return true;
+        }
+        if (!Items.isLive(old, nowSeconds())) { // a set its node left behind, dead and unswept: this one is all
+            queries.write(Operation.WRITE_JOIN, () -> dynamoDb.updateItem(b -> b.tableName(settings.table())
+                            .key(key)
+                            .updateExpression("SET #conns = :id")
+                            .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS))
+                            .expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(connectionId))))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A connection leaves a topic's presence: one conditional UpdateItem removing it from the set (nothing when it
+     * is not there), and when it was the last, a DeleteItem of the emptied item.
+     *
+     * @return whether the user left: this was its last connection among the members
+     */
+    public boolean leave(String topic, String userId, String connectionId) {
+        meter.call(Operation.WRITE_LEAVE);
+        var key = items.memberKey(topic, userId);
+        var before = new AtomicReference<Map<String, AttributeValue>>(Map.of());
+        try {
+            queries.write(Operation.WRITE_LEAVE, () -> {
+                var response = dynamoDb.updateItem(b -> b.tableName(settings.table())
+                        .key(key)
+                        .updateExpression("DELETE #conns :ids")
+                        .conditionExpression("contains(#conns, :id)")
+                        .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS))
+                        .expressionAttributeValues(Map.of(
+                                ":ids", AttributeValue.fromSs(List.of(connectionId)),
+                                ":id", AttributeValue.fromS(connectionId)))
+                        .returnValues(ReturnValue.ALL_OLD)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                before.set(response.attributes());
+                return response.consumedCapacity();
+            });
+        } catch (RegistryException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false; // not a member (left already): a repeat changes nothing
+            }
+            throw e;
+        }
+        var old = before.get().get(Items.CONNECTIONS);
+        if (old == null || old.ss().size() != 1) {
+            return false;
+        }
+        try {
+            queries.write(Operation.WRITE_LEAVE, () -> dynamoDb.deleteItem(b -> b.tableName(settings.table())
+                            .key(key)
+                            .conditionExpression("attribute_not_exists(#conns)")
+                            .expressionAttributeNames(Map.of("#conns", Items.CONNECTIONS))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity());
+        } catch (RegistryException e) {
+            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                throw e;
+            } // someone joined meanwhile: the item is theirs
+        }
+        return true;
+    }
+
+    /** Leaves as {@link #leave} does, telling the node's listener when the user left. */
+    void leaveAndTell(String topic, String userId, String connectionId) {
+        if (leave(topic, userId, connectionId)) {
+            memberLeft.left(topic, userId);
+        }
+    }
+
+    /**
+     * One page of a topic's presence: one Query on {@code topic#<t>} for its {@code member#} items, at most {@code
+     * limit}, after the user {@code after} (the previous page's {@code next}). Eventually consistent.
+     */
+    public Members members(String topic, Optional<String> after, int limit) {
+        meter.call(Operation.READ_MEMBERS);
+        var request = queries.beginsWith(items.topicKey(topic), items.memberPrefix())
+                .limit(limit)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+        after.ifPresent(user -> request.exclusiveStartKey(items.memberKey(topic, user)));
+        var found = new ArrayList<Member>();
+        var next = new AtomicReference<Optional<String>>(Optional.empty());
+        var now = nowSeconds();
+        queries.call(Operation.READ_MEMBERS, () -> {
+            var page = dynamoDb.query(request.build());
+            meter.read(Operation.READ_MEMBERS, page.consumedCapacity());
+            for (var item : page.items()) {
+                var conns = item.get(Items.CONNECTIONS);
+                if (conns != null && Items.isLive(item, now)) {
+                    found.add(new Member(
+                            item.get(Items.SK)
+                                    .s()
+                                    .substring(items.memberPrefix().length()),
+                            conns.ss().size()));
+                }
+            }
+            if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+                next.set(Optional.of(page.lastEvaluatedKey()
+                        .get(Items.SK)
+                        .s()
+                        .substring(items.memberPrefix().length())));
+            }
+        });
+        return new Members(found, next.get());
     }
 
     /** Unsubscribes a connection from topics: BatchWriteItem deletes. Unknown topics are harmless. */
@@ -142,6 +312,10 @@ public final class Topics {
     }
 
     private long ttl() {
-        return clock.instant().getEpochSecond() + settings.connectionTtl().toSeconds();
+        return nowSeconds() + settings.connectionTtl().toSeconds();
+    }
+
+    private long nowSeconds() {
+        return clock.instant().getEpochSecond();
     }
 }

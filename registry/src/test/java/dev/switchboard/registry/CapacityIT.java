@@ -82,6 +82,9 @@ class CapacityIT {
         registry.presence().connectionCount("alice");
         registry.presence().announceOwed("alice", Announcer.NONE);
         registry.connections().refresh(List.of("c1"));
+        registry.topics().join("room", "alice", "c1");
+        registry.topics().members("room", java.util.Optional.empty(), 10);
+        registry.topics().leave("room", "alice", "c1");
         registry.topics().unsubscribe("c1", List.of("room"));
         registry.connections().deregisterAll(Map.of(connection, List.of()), Announcer.NONE, 1);
         registry.connections().register(fixture.connection("c2", "bob", "n1"), Announcer.NONE);
