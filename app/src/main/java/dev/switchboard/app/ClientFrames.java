@@ -12,6 +12,7 @@ import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.topics.TopicPresence;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What a client's frames do, in both dialects: size and rate checked, parsed, then answered (pings), sent on to the
@@ -44,6 +46,7 @@ final class ClientFrames {
     private final TopicRelay relay;
     private final AwsCalls aws;
     private final TokenVerifier verifier;
+    private final TopicPresence presence;
 
     ClientFrames(
             GatewaySettings settings,
@@ -55,7 +58,8 @@ final class ClientFrames {
             FrameLimit frameLimit,
             TopicRelay relay,
             AwsCalls aws,
-            TokenVerifier verifier) {
+            TokenVerifier verifier,
+            TopicPresence presence) {
         this.settings = settings;
         this.registry = registry;
         this.hub = hub;
@@ -67,6 +71,7 @@ final class ClientFrames {
         this.relay = relay;
         this.aws = aws;
         this.verifier = verifier;
+        this.presence = presence;
     }
 
     /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
@@ -133,7 +138,8 @@ final class ClientFrames {
                         "sns",
                         () -> outputs.publish(connection.userId(), connection.id(), publish.message()));
             }
-            case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics());
+            case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics(), subscribe.presence());
+            case Frame.PresenceQuery query -> members(connection, query);
             case Frame.Unsubscribe unsubscribe -> {
                 metrics.frameIn("unsubscribe");
                 if (unsubscribe.topics().size() > settings.maxTopics()) {
@@ -143,9 +149,12 @@ final class ClientFrames {
                             "an unsubscribe names at most " + settings.maxTopics() + " topics; none was unsubscribed");
                     return;
                 }
+                var members = connection.memberTopicSet();
                 var removed = hub.unsubscribe(connection, unsubscribe.topics());
+                var leaving = removed.stream().filter(members::contains).toList();
                 try {
                     aws.run(() -> {
+                        presence.leave(connection, leaving);
                         registry.topics().unsubscribe(connection.id(), unsubscribe.topics());
                         removed.forEach(relay::countChanged);
                     });
@@ -224,7 +233,29 @@ final class ClientFrames {
         reply(connection, "refreshed", answer);
     }
 
-    private void subscribe(ClientConnection connection, List<String> asked) {
+    /** One page of a topic's presence members, where the rules let this connection be one. */
+    private void members(ClientConnection connection, Frame.PresenceQuery query) {
+        metrics.frameIn("presence");
+        if (!connection.access().mayJoin(query.topic())) {
+            topicError(
+                    connection,
+                    ErrorCode.FORBIDDEN,
+                    query.topic(),
+                    "the topic rules do not allow presence on this topic");
+            return;
+        }
+        try {
+            var page = aws.call(() -> presence.members(query.topic(), query.after(), query.limit()));
+            if (connection.send(page)) {
+                metrics.frameOut("presence");
+            }
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "presence not read topic={0}: {1}", query.topic(), e.getMessage());
+            error(connection, ErrorCode.INTERNAL, "the topic's members could not be read; ask again");
+        }
+    }
+
+    private void subscribe(ClientConnection connection, List<String> asked, boolean withPresence) {
         metrics.frameIn("subscribe");
         // Each refused topic is told on its own; the others of the same subscribe still take effect.
         var topics = new ArrayList<String>(asked.size());
@@ -256,13 +287,31 @@ final class ClientFrames {
             return;
         }
         var added = hub.subscribe(connection, topics);
-        if (added.isEmpty()) {
+        // Presence where asked and allowed (refused: told, and the subscription stands), for topics not joined yet.
+        var joining = new ArrayList<String>();
+        if (withPresence) {
+            for (var topic : topics.stream().distinct().toList()) {
+                if (!connection.access().mayJoin(topic)) {
+                    topicError(
+                            connection,
+                            ErrorCode.FORBIDDEN,
+                            topic,
+                            "the topic rules do not allow presence on this topic; subscribed without it");
+                } else if (!connection.memberTopicSet().contains(topic)) {
+                    joining.add(topic);
+                }
+            }
+        }
+        if (added.isEmpty() && joining.isEmpty()) {
             return;
         }
+        var recorded = new java.util.LinkedHashSet<>(added);
+        recorded.addAll(joining); // a member's subscription is marked so: written again when it was there before
         try {
             aws.run(() -> {
-                registry.topics().subscribe(connection.record(), added);
+                registry.topics().subscribe(connection.record(), recorded, Set.copyOf(joining));
                 added.forEach(relay::countChanged);
+                presence.join(connection, joining);
             });
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());

@@ -9,6 +9,7 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.app.topics.TopicPresence;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenVerifier;
@@ -59,6 +60,7 @@ public final class Gateway implements ClientConnection.Ending {
     private final Announcer announcer;
     private final ClientConnection.Terms terms;
     private final Admission admission;
+    private final TopicPresence presence;
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile boolean abandoned;
     private volatile boolean draining;
@@ -83,8 +85,9 @@ public final class Gateway implements ClientConnection.Ending {
         this.frameLimit = new FrameLimit(settings.maxFrameBytes());
         this.work = new RegistryWork(aws, timer);
         this.announcer = outputs.announcer();
-        this.frames =
-                new ClientFrames(settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws, verifier);
+        this.presence = new TopicPresence(registry, hub, topics, json);
+        this.frames = new ClientFrames(
+                settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws, verifier, presence);
         this.admission = new Admission(settings.admission());
         this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
@@ -131,7 +134,8 @@ public final class Gateway implements ClientConnection.Ending {
         var together = new LinkedHashMap<Connection, List<String>>();
         var alone = new ArrayList<Connection>();
         for (var connection : connections) {
-            if (work.busy(key(connection))) {
+            // A presence member goes alone: its deregistration leaves its topics' presence (and tells the members).
+            if (work.busy(key(connection)) || !connection.memberTopicSet().isEmpty()) {
                 alone.add(connection.record());
             } else {
                 together.put(connection.record(), connection.topicList());
@@ -184,7 +188,9 @@ public final class Gateway implements ClientConnection.Ending {
             work.start(key(connection), "register again", () -> {
                 if (connection.isOpen()) {
                     registry.connections().register(connection.record(), announcer);
-                    registry.topics().subscribe(connection.record(), connection.topicList());
+                    var members = connection.memberTopicSet();
+                    registry.topics().subscribe(connection.record(), connection.topicList(), members);
+                    presence.join(connection, members); // the sweep told them it left
                 }
             });
         }

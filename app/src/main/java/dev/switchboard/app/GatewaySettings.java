@@ -178,7 +178,7 @@ public record GatewaySettings(
                         var name = field.name();
                         var value = field.asString().orElse("");
                         switch (name) {
-                            case "subscribe", "publish" -> rule.put(name, bool(value, name));
+                            case "subscribe", "publish", "presence" -> rule.put(name, bool(value, name));
                             case "publishRate" -> rule.put(name, decimal(value, name));
                             default -> rule.put(name, value);
                         }

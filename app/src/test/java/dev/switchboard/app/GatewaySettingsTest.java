@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import io.helidon.common.media.type.MediaTypes;
@@ -58,6 +59,9 @@ class GatewaySettingsTest {
         assertThat(settings.relayMaxBytes()).isEqualTo(67_108_864);
         assertThat(settings.topicRules().rules()).isEqualTo(TopicRules.parse(TopicRules.DEFAULT));
         assertThat(settings.topicRules().grantClaim()).isEmpty();
+        assertThat(settings.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.admission()).isEqualTo(new Admission.Limits(0, 0, 20, 0));
+        assertThat(settings.topicsCached()).isEqualTo(10_000);
     }
 
     @Test

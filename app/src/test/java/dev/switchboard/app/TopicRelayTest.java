@@ -40,7 +40,8 @@ class TopicRelayTest {
         var batch = List.of(
                 new Relayed("room:1", "{\"type\":\"publish\",\n \"data\":\"12:x\"}"),
                 new Relayed("7", ""),
-                new Relayed("caf\u00e9 \uD83D\uDE00", "{\"clients\":3}"));
+                new Relayed("caf\u00e9 \uD83D\uDE00", "{\"clients\":3}"),
+                new Relayed("~room", "{\"type\":\"join\"}", true));
 
         assertThat(RelayBatch.decode(RelayBatch.encode(batch))).isEqualTo(batch);
         assertThat(RelayBatch.decode("")).isEmpty();

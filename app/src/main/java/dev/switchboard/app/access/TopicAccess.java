@@ -16,7 +16,7 @@ public final class TopicAccess {
 
     /** Everything allowed, no rate: for connections that no rules apply to. */
     public static final TopicAccess OPEN = new TopicAccess(
-            List.of(new Resolved(new TopicRules.Rule("*", true, true, 0), List.of(Pattern.Resolved.glob("*")))),
+            List.of(new Resolved(new TopicRules.Rule("*", true, true, 0, true), List.of(Pattern.Resolved.glob("*")))),
             List.of());
 
     /** A rule with the token's claims in place: its patterns, one per value of a list claim. */
@@ -47,6 +47,15 @@ public final class TopicAccess {
     /** Whether the connection may subscribe to the topic: granted by its token, or allowed by the first rule. */
     public boolean maySubscribe(String topic) {
         return granted(topic) || rule(topic).map(TopicRules.Rule::subscribe).orElse(false);
+    }
+
+    /**
+     * Whether the connection may be a member of the topic's presence (it must also be allowed to subscribe): granted
+     * by its token, or allowed by the first rule.
+     */
+    public boolean mayJoin(String topic) {
+        return granted(topic)
+                || rule(topic).map(r -> r.subscribe() && r.presence()).orElse(false);
     }
 
     /** Whether the connection may publish to the topic now (a client publish; backends are not asked). */

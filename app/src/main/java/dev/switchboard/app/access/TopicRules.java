@@ -27,12 +27,12 @@ public final class TopicRules {
      */
     public static final String DEFAULT = "[{\"pattern\":\"user:{sub}\",\"subscribe\":true,\"publish\":false},"
             + "{\"pattern\":\"*:*\",\"subscribe\":false,\"publish\":false},"
-            + "{\"pattern\":\"*\",\"subscribe\":true,\"publish\":true}]";
+            + "{\"pattern\":\"*\",\"subscribe\":true,\"publish\":true,\"presence\":true}]";
 
     /** Values of a list claim expanded per rule, at most. */
     static final int MAX_CLAIM_VALUES = 100;
 
-    private static final Set<String> FIELDS = Set.of("pattern", "subscribe", "publish", "publishRate");
+    private static final Set<String> FIELDS = Set.of("pattern", "subscribe", "publish", "presence", "publishRate");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -40,8 +40,15 @@ public final class TopicRules {
      *
      * @param publishRate publishes a second one connection may make to one topic this rule matches (bursts of as
      *     many); 0: no limit of its own (the connection's frame rate still applies)
+     * @param presence whether a subscriber may be a member of the topic's presence (see and be seen: join, leave,
+     *     the member list)
      */
-    public record Rule(String pattern, boolean subscribe, boolean publish, double publishRate) {
+    public record Rule(String pattern, boolean subscribe, boolean publish, double publishRate, boolean presence) {
+        /** A rule without presence. */
+        public Rule(String pattern, boolean subscribe, boolean publish, double publishRate) {
+            this(pattern, subscribe, publish, publishRate, false);
+        }
+
         public Rule {
             if (pattern == null || pattern.isEmpty()) {
                 throw new IllegalArgumentException("a topic rule needs a non-empty pattern");
@@ -102,7 +109,8 @@ public final class TopicRules {
                 pattern.asText(),
                 flag(node, "subscribe"),
                 flag(node, "publish"),
-                node.has("publishRate") ? number(node, "publishRate") : 0);
+                node.has("publishRate") ? number(node, "publishRate") : 0,
+                flag(node, "presence"));
     }
 
     private static boolean flag(JsonNode rule, String field) {

@@ -59,6 +59,7 @@ public final class ClientConnection {
     private final Terms terms;
     private final Outbound outbound;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Set<String> memberTopics = ConcurrentHashMap.newKeySet();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Instant lastActiveAt;
@@ -142,6 +143,16 @@ public final class ClientConnection {
     /** The topics it is subscribed to on this node; the hub keeps this in step with its topic index. */
     Set<String> topics() {
         return topics;
+    }
+
+    /** The topics whose presence it is a member of (a subset of its topics); the hub keeps it in step. */
+    Set<String> memberTopics() {
+        return memberTopics;
+    }
+
+    /** A copy of the topics whose presence it is a member of. */
+    public Set<String> memberTopicSet() {
+        return Set.copyOf(memberTopics);
     }
 
     /** A copy of the topics it is subscribed to on this node. */

@@ -16,6 +16,7 @@ public final class LocalConnections {
     private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientConnection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<ClientConnection>> members = new ConcurrentHashMap<>();
 
     public void add(ClientConnection connection) {
         connections.put(connection.id(), connection);
@@ -65,6 +66,30 @@ public final class LocalConnections {
         return topics;
     }
 
+    /** Makes a subscriber a member of the topic's presence here; whether it was not one already. */
+    public boolean join(ClientConnection connection, String topic) {
+        if (!connection.isSubscribedTo(topic) || !connection.memberTopics().add(topic)) {
+            return false;
+        }
+        members.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(connection);
+        return true;
+    }
+
+    /** The presence members of a topic on this node: who gets its join and leave frames. */
+    public List<ClientConnection> membersOf(String topic) {
+        var set = members.get(topic);
+        return set == null ? List.of() : List.copyOf(set);
+    }
+
+    private void leave(ClientConnection connection, String topic) {
+        if (connection.memberTopics().remove(topic)) {
+            members.computeIfPresent(topic, (t, set) -> {
+                set.remove(connection);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
     /** Subscribes; returns the topics that were new for this connection. */
     public List<String> subscribe(ClientConnection connection, List<String> topics) {
         return topics.stream()
@@ -88,6 +113,7 @@ public final class LocalConnections {
             if (connection.topics().remove(topic)) {
                 removed.add(topic);
             }
+            leave(connection, topic); // no subscriber, no member
             subscribers.computeIfPresent(topic, (t, set) -> {
                 set.remove(connection);
                 return set.isEmpty() ? null : set;

@@ -3,6 +3,7 @@ package dev.switchboard.app.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 
 /** A client frame, parsed: one of the two dialects' verbs, or {@link Invalid} with the error to answer. */
 public sealed interface Frame {
@@ -15,8 +16,22 @@ public sealed interface Frame {
     /** SUMU {@code {"action":"publish","message":…}}: to the messages topic. */
     record Publish(JsonNode message) implements Frame {}
 
-    /** y-webrtc {@code {"type":"subscribe","topics":[…]}}. */
-    record Subscribe(List<String> topics) implements Frame {}
+    /**
+     * y-webrtc {@code {"type":"subscribe","topics":[…]}}, with our {@code "presence":true} to be a member of the
+     * topics' presence as well (y-webrtc's clients never send it).
+     */
+    record Subscribe(List<String> topics, boolean presence) implements Frame {
+        public Subscribe(List<String> topics) {
+            this(topics, false);
+        }
+    }
+
+    /**
+     * {@code {"type":"presence","topic":…,"cursor":…,"limit":…}}: one page of the topic's members.
+     *
+     * @param after the previous page's {@code cursor}
+     */
+    record PresenceQuery(String topic, Optional<String> after, int limit) implements Frame {}
 
     /** y-webrtc {@code {"type":"unsubscribe","topics":[…]}}. */
     record Unsubscribe(List<String> topics) implements Frame {}

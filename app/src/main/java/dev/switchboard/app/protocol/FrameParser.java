@@ -78,6 +78,7 @@ public final class FrameParser {
                 yield new Frame.TopicPublish(topic.asText(), frame, text);
             }
             case "ping" -> new Frame.TopicPing();
+            case "presence" -> presence(frame);
             case "refresh" -> {
                 var token = frame.get("token");
                 if (token == null || !token.isTextual() || token.asText().isEmpty()) {
@@ -89,7 +90,7 @@ public final class FrameParser {
                 new Frame.Invalid(
                         ErrorCode.UNKNOWN_TYPE,
                         "unknown type \"" + type.asText()
-                                + "\"; the types are subscribe, unsubscribe, publish, ping and refresh");
+                                + "\"; the types are subscribe, unsubscribe, publish, ping, presence and refresh");
         };
     }
 
@@ -108,7 +109,46 @@ public final class FrameParser {
             }
             names.add(topic.asText());
         }
-        return subscribe ? new Frame.Subscribe(names) : new Frame.Unsubscribe(names);
+        if (!subscribe) {
+            return new Frame.Unsubscribe(names);
+        }
+        var presence = frame.get("presence");
+        if (presence != null && !presence.isBoolean()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"presence\" must be true or false");
+        }
+        return new Frame.Subscribe(names, presence != null && presence.booleanValue());
+    }
+
+    /** Members a presence page holds at most, and when the frame does not say. */
+    public static final int MAX_MEMBERS = 1000;
+
+    public static final int DEFAULT_MEMBERS = 100;
+
+    private Frame presence(ObjectNode frame) {
+        var topic = frame.get("topic");
+        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"presence\" needs a \"topic\" string");
+        }
+        if (topic.asText().length() > maxTopicLength) {
+            return tooLong();
+        }
+        var cursor = frame.get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"cursor\" must be the string a presence page gave");
+        }
+        var limit = frame.get("limit");
+        if (limit != null
+                && (!limit.canConvertToInt()
+                        || !limit.isIntegralNumber()
+                        || limit.asInt() < 1
+                        || limit.asInt() > MAX_MEMBERS)) {
+            return new Frame.Invalid(
+                    ErrorCode.INVALID_FIELD, "\"limit\" must be a whole number from 1 to " + MAX_MEMBERS);
+        }
+        return new Frame.PresenceQuery(
+                topic.asText(),
+                cursor == null || cursor.isNull() ? java.util.Optional.empty() : java.util.Optional.of(cursor.asText()),
+                limit == null ? DEFAULT_MEMBERS : limit.asInt());
     }
 
     private Frame tooLong() {

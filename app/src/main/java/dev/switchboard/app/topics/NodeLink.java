@@ -61,13 +61,19 @@ final class NodeLink {
 
     /** Queues a publish for the node; never waits. {@code bytes}: the frame's size, counted against the bound. */
     void relay(String topic, String frame, long bytes) {
+        relay(new Relayed(topic, frame), bytes);
+    }
+
+    /** Queues a publish (or a frame for the topic's members) for the node; never waits. */
+    void relay(Relayed publish, long bytes) {
+        var topic = publish.topic();
         if (queuedBytes.addAndGet(bytes) > maxBytes) {
             queuedBytes.addAndGet(-bytes);
             metrics.outputFailure("node");
             LOG.log(Level.WARNING, "topic relay queue full nodeId={0} topic={1}: publish dropped", nodeId, topic);
             return;
         }
-        queue.add(new Queued(new Relayed(topic, frame), bytes));
+        queue.add(new Queued(publish, bytes));
         if (sending.compareAndSet(false, true)) {
             Thread.ofVirtual().name("relay-" + nodeId).start(this::drain);
         }

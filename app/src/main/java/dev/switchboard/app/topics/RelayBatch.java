@@ -5,12 +5,23 @@ import java.util.List;
 
 /**
  * The body of {@code POST /@topics} between our own nodes: publishes, each as {@code <n>:<topic><m>:<frame>} where
- * {@code n} and {@code m} are the lengths (in UTF-16 code units, decimal) of what follows. Frames travel as the
- * client sent them, so nothing is escaped or parsed on either side.
+ * {@code n} and {@code m} are the lengths (in UTF-16 code units, decimal) of what follows; a frame for the topic's
+ * presence members only (join, leave) starts with {@code ~}. Frames travel as the client sent them, so nothing is
+ * escaped or parsed on either side.
  */
 public final class RelayBatch {
-    /** One publish in a batch. */
-    public record Relayed(String topic, String frame) {}
+    /**
+     * One publish in a batch.
+     *
+     * @param membersOnly for the topic's presence members, not every subscriber
+     */
+    public record Relayed(String topic, String frame, boolean membersOnly) {
+        public Relayed(String topic, String frame) {
+            this(topic, frame, false);
+        }
+    }
+
+    private static final char MEMBERS_ONLY = '~';
 
     private RelayBatch() {}
 
@@ -20,6 +31,9 @@ public final class RelayBatch {
                 .sum();
         var out = new StringBuilder(size);
         for (var relayed : batch) {
+            if (relayed.membersOnly()) {
+                out.append(MEMBERS_ONLY);
+            }
             out.append(relayed.topic().length()).append(':').append(relayed.topic());
             out.append(relayed.frame().length()).append(':').append(relayed.frame());
         }
@@ -33,9 +47,13 @@ public final class RelayBatch {
         var batch = new ArrayList<Relayed>();
         var at = new int[] {0};
         while (at[0] < body.length()) {
+            var membersOnly = body.charAt(at[0]) == MEMBERS_ONLY;
+            if (membersOnly) {
+                at[0]++;
+            }
             var topic = field(body, at);
             var frame = field(body, at);
-            batch.add(new Relayed(topic, frame));
+            batch.add(new Relayed(topic, frame, membersOnly));
         }
         return batch;
     }

@@ -86,12 +86,26 @@ public final class TopicRelay {
         var frame = OutFrame.of(text.apply(clients));
         deliver(local, frame);
         for (var node : remote) {
-            links.computeIfAbsent(
-                            node.endpoint(),
-                            endpoint ->
-                                    new NodeLink(node.nodeId(), endpoint, linkMaxBytes, http, metrics, cache::remove))
-                    .relay(topic, frame.text(), frame.bytes());
+            link(node).relay(topic, frame.text(), frame.bytes());
         }
+    }
+
+    /**
+     * A frame for the topic's presence members on every node (a join or a leave): those here at once, the other
+     * nodes holding subscribers through their links, as publishes go.
+     */
+    public void toMembers(String topic, String text) {
+        var frame = OutFrame.of(text);
+        deliver(hub.membersOf(topic), frame);
+        for (var node : remoteNodes(topic)) {
+            link(node).relay(new RelayBatch.Relayed(topic, text, true), frame.bytes());
+        }
+    }
+
+    private NodeLink link(TopicNode node) {
+        return links.computeIfAbsent(
+                node.endpoint(),
+                endpoint -> new NodeLink(node.nodeId(), endpoint, linkMaxBytes, http, metrics, cache::remove));
     }
 
     /**
@@ -103,7 +117,8 @@ public final class TopicRelay {
     public int deliverFromNode(String body) {
         var delivered = 0;
         for (var relayed : RelayBatch.decode(body)) {
-            delivered += deliver(hub.subscribersOf(relayed.topic()), OutFrame.of(relayed.frame()));
+            var to = relayed.membersOnly() ? hub.membersOf(relayed.topic()) : hub.subscribersOf(relayed.topic());
+            delivered += deliver(to, OutFrame.of(relayed.frame()));
         }
         return delivered;
     }

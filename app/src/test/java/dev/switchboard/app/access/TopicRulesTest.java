@@ -24,6 +24,11 @@ class TopicRulesTest {
         assertThat(alice.maySubscribe("user:bob")).as("someone else's").isFalse();
         assertThat(alice.maySubscribe("admin:room")).as("another namespace").isFalse();
         assertThat(alice.publish("admin:room")).isEqualTo(TopicAccess.Publish.FORBIDDEN);
+        assertThat(alice.mayJoin("my-yjs-room"))
+                .as("presence in rooms, for clients that ask")
+                .isTrue();
+        assertThat(alice.mayJoin("user:alice")).as("not in a private channel").isFalse();
+        assertThat(alice.mayJoin("admin:room")).isFalse();
     }
 
     @Test

@@ -27,6 +27,12 @@ class FrameParserTest {
         assertThat(parser.parse("{\"type\":\"unsubscribe\",\"topics\":[]}"))
                 .isEqualTo(new Frame.Unsubscribe(List.of()));
         assertThat(parser.parse("{\"type\":\"ping\"}")).isInstanceOf(Frame.TopicPing.class);
+        assertThat(parser.parse("{\"type\":\"subscribe\",\"topics\":[\"a\"],\"presence\":true}"))
+                .isEqualTo(new Frame.Subscribe(List.of("a"), true));
+        assertThat(parser.parse("{\"type\":\"presence\",\"topic\":\"a\"}"))
+                .isEqualTo(new Frame.PresenceQuery("a", java.util.Optional.empty(), FrameParser.DEFAULT_MEMBERS));
+        assertThat(parser.parse("{\"type\":\"presence\",\"topic\":\"a\",\"cursor\":\"bob\",\"limit\":5}"))
+                .isEqualTo(new Frame.PresenceQuery("a", java.util.Optional.of("bob"), 5));
         var refresh = parser.parse("{\"type\":\"refresh\",\"token\":\"eyJ.secret.sig\"}");
         assertThat(refresh).isEqualTo(new Frame.Refresh("eyJ.secret.sig"));
         assertThat(refresh.toString()).as("a token is never logged").doesNotContain("secret");
@@ -49,6 +55,14 @@ class FrameParserTest {
         assertThat(code("{\"type\":\"subscribe\",\"topics\":[1]}")).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(code("{\"type\":\"subscribe\",\"topics\":[\"123456789\"]}")).isEqualTo(ErrorCode.TOPIC_TOO_LONG);
         assertThat(code("{\"type\":\"publish\"}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"subscribe\",\"topics\":[\"a\"],\"presence\":\"yes\"}"))
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"presence\"}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"presence\",\"topic\":\"a\",\"limit\":1001}"))
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"presence\",\"topic\":\"a\",\"limit\":2.5}"))
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"presence\",\"topic\":\"a\",\"cursor\":3}")).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(code("{\"action\":\"send\",\"message\":null}")).isEqualTo(ErrorCode.INVALID_FIELD);
     }
 
