@@ -409,27 +409,17 @@ final class ClientFrames {
     }
 
     private void error(ClientConnection connection, ErrorCode code, String message) {
-        metrics.error(code);
-        reply(
-                connection,
-                "error",
-                json.createObjectNode()
-                        .put("type", "error")
-                        .put("code", code.wireName())
-                        .put("message", message));
+        topicError(connection, code, null, message);
     }
 
-    /** An error about one topic: {@code {"type":"error","code":…,"topic":…,"message":…}}. */
+    /** An error, about one topic when {@code topic} is not null: {@code {"type":"error","code","topic","message"}}. */
     private void topicError(ClientConnection connection, ErrorCode code, String topic, String message) {
         metrics.error(code);
-        reply(
-                connection,
-                "error",
-                json.createObjectNode()
-                        .put("type", "error")
-                        .put("code", code.wireName())
-                        .put("topic", topic)
-                        .put("message", message));
+        var frame = json.createObjectNode().put("type", "error").put("code", code.wireName());
+        if (topic != null) {
+            frame.put("topic", topic);
+        }
+        reply(connection, "error", frame.put("message", message));
     }
 
     private void reply(ClientConnection connection, String kind, ObjectNode frame) {

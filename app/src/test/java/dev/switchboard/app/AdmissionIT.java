@@ -8,9 +8,6 @@ import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +87,7 @@ class AdmissionIT {
                 assertThat(again.pingForConnectionId()).isNotBlank();
             }
         }
-        assertThat(metrics())
+        assertThat(gateway.metrics())
                 .containsPattern("switchboard_handshake_refusals_total\\{reason=\"user_connections\",?} [1-9]");
     }
 
@@ -113,7 +110,7 @@ class AdmissionIT {
         } finally {
             open.forEach(TestClient::close);
         }
-        assertThat(metrics())
+        assertThat(gateway.metrics())
                 .containsPattern("switchboard_handshake_refusals_total\\{reason=\"connect_rate\",?} [1-9]");
     }
 
@@ -124,16 +121,7 @@ class AdmissionIT {
                 client.send("{\"type\":\"publish\",\"topic\":\"random-" + i + "\",\"data\":1}");
             }
             client.pingForConnectionId(); // every publish above was handled
-            assertThat(metrics()).containsPattern("switchboard_topics_cached(\\{})? [1-5]\\.0");
+            assertThat(gateway.metrics()).containsPattern("switchboard_topics_cached(\\{})? [1-5]\\.0");
         }
-    }
-
-    private String metrics() throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(gateway.management().resolve("/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
     }
 }

@@ -128,6 +128,16 @@ final class GatewayFixture implements AutoCloseable {
         return issuer.sign(issuer.claims(user, "switchboard").build());
     }
 
+    /** The node's Prometheus scrape ({@code GET /metrics} on the internal port). */
+    String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(management().resolve("/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     TestClient connect(String user) {
         return TestClient.connect(ws(token(user)));
     }

@@ -252,7 +252,7 @@ class GatewayIT {
     }
 
     private String metrics() throws Exception {
-        return get("/metrics").body();
+        return gateway.metrics();
     }
 
     private HttpResponse<String> get(String path) throws Exception {

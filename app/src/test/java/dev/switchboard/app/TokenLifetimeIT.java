@@ -7,9 +7,6 @@ import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -62,7 +59,7 @@ class TokenLifetimeIT {
             assertThat(client.closed().get(20, TimeUnit.SECONDS)).isEqualTo(4001);
             assertThat(Instant.now()).as("not before its exp").isAfterOrEqualTo(exp(expiresAt));
         }
-        assertThat(metrics()).containsPattern("switchboard_closes_total\\{cause=\"token_expired\",?} [1-9]");
+        assertThat(gateway.metrics()).containsPattern("switchboard_closes_total\\{cause=\"token_expired\",?} [1-9]");
     }
 
     @Test
@@ -121,14 +118,5 @@ class TokenLifetimeIT {
                     .as("and still ends with its own token")
                     .isEqualTo(4001);
         }
-    }
-
-    private String metrics() throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(gateway.management().resolve("/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
     }
 }
