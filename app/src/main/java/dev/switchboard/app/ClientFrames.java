@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.outputs.OutputException;
 import dev.switchboard.app.outputs.Outputs;
@@ -22,7 +23,6 @@ import dev.switchboard.registry.RegistryException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -138,7 +138,8 @@ final class ClientFrames {
                         "sns",
                         () -> outputs.publish(connection.userId(), connection.id(), publish.message()));
             }
-            case Frame.Subscribe subscribe -> subscribe(connection, subscribe.topics(), subscribe.presence());
+            case Frame.Subscribe subscribe -> subscribe(connection, subscribe);
+            case Frame.HistoryQuery query -> history(connection, query);
             case Frame.PresenceQuery query -> members(connection, query);
             case Frame.Unsubscribe unsubscribe -> {
                 metrics.frameIn("unsubscribe");
@@ -169,7 +170,7 @@ final class ClientFrames {
             case Frame.TopicPublish publish -> {
                 metrics.frameIn("topic_publish");
                 switch (connection.access().publish(publish.topic())) {
-                    case ALLOWED -> relay.publish(publish.topic(), clients -> withClients(publish, clients));
+                    case ALLOWED -> publish(connection, publish);
                     case FORBIDDEN ->
                         topicError(
                                 connection,
@@ -255,7 +256,107 @@ final class ClientFrames {
         }
     }
 
-    private void subscribe(ClientConnection connection, List<String> asked, boolean withPresence) {
+    /** A client's publish: relayed, and first stored at its offset when the topic keeps history. */
+    private void publish(ClientConnection connection, Frame.TopicPublish publish) {
+        var kept = settings.topicRules().historyOf(publish.topic());
+        if (kept.isEmpty()) {
+            relay.publish(publish.topic(), clients -> withClients(publish, clients));
+            return;
+        }
+        try {
+            aws.run(() -> relay.publishKept(
+                    publish.topic(),
+                    kept.get(),
+                    (clients, epoch, offset) -> withPosition(publish, clients, epoch, offset)));
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "publish not stored topic={0}: {1}", publish.topic(), e.getMessage());
+            topicError(
+                    connection,
+                    ErrorCode.INTERNAL,
+                    publish.topic(),
+                    "the publish could not be stored in the topic's history, so it was not sent; send it again");
+        }
+    }
+
+    /** The topic's last messages, oldest first, as they were delivered. */
+    private void history(ClientConnection connection, Frame.HistoryQuery query) {
+        metrics.frameIn("history");
+        var topic = query.topic();
+        if (!connection.access().maySubscribe(topic)) {
+            topicError(
+                    connection, ErrorCode.FORBIDDEN, topic, "the topic rules do not allow subscribing to this topic");
+            return;
+        }
+        var kept = settings.topicRules().historyOf(topic);
+        var answer = new StringBuilder("{\"type\":\"history\",\"topic\":")
+                .append(json.getNodeFactory().textNode(topic));
+        try {
+            if (kept.isPresent()) {
+                var limit = Math.min(query.limit(), kept.get().messages());
+                var entries = aws.call(() -> registry.history().last(topic, limit));
+                var epoch = entries.isEmpty()
+                        ? aws.call(() -> registry.history().head(topic)).epoch()
+                        : entries.getLast().epoch();
+                answer.append(",\"epoch\":").append(json.getNodeFactory().textNode(epoch));
+                answer.append(",\"messages\":[");
+                for (var i = 0; i < entries.size(); i++) {
+                    answer.append(i == 0 ? "" : ",").append(entries.get(i).frame());
+                }
+                answer.append("]}");
+            } else {
+                answer.append(",\"messages\":[]}"); // a topic without history keeps nothing
+            }
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "history not read topic={0}: {1}", topic, e.getMessage());
+            topicError(connection, ErrorCode.INTERNAL, topic, "the topic's history could not be read; ask again");
+            return;
+        }
+        if (connection.send(answer.toString())) {
+            metrics.frameOut("history");
+        }
+    }
+
+    /**
+     * Recovery of one topic the connection just subscribed to, its live messages held since before: {@code
+     * {"type":"recovery",…}}, then what it missed in order when it can be recovered, then the held live messages
+     * after those — none twice, none lost at the seam.
+     */
+    private void recover(ClientConnection connection, String topic, Frame.Since since) {
+        var kept = settings.topicRules().historyOf(topic);
+        var frame = json.createObjectNode().put("type", "recovery").put("topic", topic);
+        if (kept.isEmpty()) {
+            connection.send(frame.put("recovered", false).toString());
+            connection.recovered(topic, OutFrame.NONE);
+            connection.forgetRecovery(topic);
+            return;
+        }
+        try {
+            var missed = aws.call(() -> registry.history()
+                    .since(topic, since.epoch(), since.offset(), kept.get().messages()));
+            connection.send(frame.put("recovered", missed.recovered())
+                    .put("epoch", missed.head().epoch())
+                    .put("offset", missed.head().offset())
+                    .toString());
+            for (var entry : missed.messages()) {
+                connection.send(OutFrame.kept(entry.frame(), entry.offset()));
+            }
+            metrics.frameOut("recovery");
+            connection.recovered(topic, missed.head().offset());
+        } catch (RegistryException e) {
+            LOG.log(Level.WARNING, "recovery not read topic={0}: {1}", topic, e.getMessage());
+            topicError(
+                    connection,
+                    ErrorCode.INTERNAL,
+                    topic,
+                    "the topic's history could not be read; subscribed without recovery");
+            connection.recovered(topic, OutFrame.NONE);
+            connection.forgetRecovery(topic);
+        }
+    }
+
+    private void subscribe(ClientConnection connection, Frame.Subscribe subscribe) {
+        var asked = subscribe.topics();
+        var withPresence = subscribe.presence();
         metrics.frameIn("subscribe");
         // Each refused topic is told on its own; the others of the same subscribe still take effect.
         var topics = new ArrayList<String>(asked.size());
@@ -286,6 +387,14 @@ final class ClientFrames {
                             + " topics; none of these was subscribed");
             return;
         }
+        // Live messages of the topics to recover wait from before they are subscribed here, so none slips past.
+        var recovering = new java.util.LinkedHashMap<String, Frame.Since>();
+        subscribe.since().forEach((topic, since) -> {
+            if (topics.contains(topic)) {
+                recovering.put(topic, since);
+                connection.recovering(topic);
+            }
+        });
         var added = hub.subscribe(connection, topics);
         // Presence where asked and allowed (refused: told, and the subscription stands), for topics not joined yet.
         var joining = new ArrayList<String>();
@@ -302,27 +411,47 @@ final class ClientFrames {
                 }
             }
         }
-        if (added.isEmpty() && joining.isEmpty()) {
-            return;
+        if (!added.isEmpty() || !joining.isEmpty()) {
+            var recorded = new java.util.LinkedHashSet<>(added);
+            recorded.addAll(joining); // a member's subscription is marked so: written again when it was there before
+            try {
+                aws.run(() -> {
+                    registry.topics().subscribe(connection.record(), recorded, Set.copyOf(joining));
+                    added.forEach(relay::countChanged);
+                    presence.join(connection, joining);
+                });
+            } catch (RegistryException e) {
+                LOG.log(
+                        Level.WARNING,
+                        "subscription not recorded connectionId={0}: {1}",
+                        connection.id(),
+                        e.getMessage());
+                error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
+            }
         }
-        var recorded = new java.util.LinkedHashSet<>(added);
-        recorded.addAll(joining); // a member's subscription is marked so: written again when it was there before
-        try {
-            aws.run(() -> {
-                registry.topics().subscribe(connection.record(), recorded, Set.copyOf(joining));
-                added.forEach(relay::countChanged);
-                presence.join(connection, joining);
-            });
-        } catch (RegistryException e) {
-            LOG.log(Level.WARNING, "subscription not recorded connectionId={0}: {1}", connection.id(), e.getMessage());
-            error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
-        }
+        recovering.forEach((topic, since) -> recover(connection, topic, since));
     }
 
     /**
      * y-webrtc's publish frame as relayed: the sender's own text with {@code clients} spliced in before its closing
      * brace, so numbers and everything else arrive exactly as sent, and nothing is serialized per publish.
      */
+    /** As {@link #withClients}, with the topic's {@code offset} and {@code epoch} (a topic with history). */
+    static String withPosition(Frame.TopicPublish publish, int clients, String epoch, long offset) {
+        var frame = publish.frame();
+        if (frame.has("clients") || frame.has("offset") || frame.has("epoch")) {
+            return frame.deepCopy()
+                    .put("clients", clients)
+                    .put("offset", offset)
+                    .put("epoch", epoch)
+                    .toString();
+        }
+        var text = publish.text();
+        var end = text.lastIndexOf('}');
+        return text.substring(0, end) + ",\"clients\":" + clients + ",\"offset\":" + offset + ",\"epoch\":"
+                + new com.fasterxml.jackson.databind.node.TextNode(epoch) + text.substring(end);
+    }
+
     static String withClients(Frame.TopicPublish publish, int clients) {
         if (publish.frame().has("clients")) {
             // The sender set its own: replace it, as y-webrtc's server does.

@@ -180,6 +180,7 @@ public record GatewaySettings(
                         switch (name) {
                             case "subscribe", "publish", "presence" -> rule.put(name, bool(value, name));
                             case "publishRate" -> rule.put(name, decimal(value, name));
+                            case "history" -> rule.put(name, (long) decimal(value, name));
                             default -> rule.put(name, value);
                         }
                     }

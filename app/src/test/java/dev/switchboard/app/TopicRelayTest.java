@@ -41,7 +41,8 @@ class TopicRelayTest {
                 new Relayed("room:1", "{\"type\":\"publish\",\n \"data\":\"12:x\"}"),
                 new Relayed("7", ""),
                 new Relayed("caf\u00e9 \uD83D\uDE00", "{\"clients\":3}"),
-                new Relayed("~room", "{\"type\":\"join\"}", true));
+                new Relayed("~room", "{\"type\":\"join\"}", true),
+                new Relayed("@kept", "{\"offset\":12}", false, 12));
 
         assertThat(RelayBatch.decode(RelayBatch.encode(batch))).isEqualTo(batch);
         assertThat(RelayBatch.decode("")).isEmpty();

@@ -19,6 +19,7 @@ public final class ConnectionRegistry {
     private final Topics topics;
     private final Nodes nodes;
     private final Presence presence;
+    private final History history;
 
     public ConnectionRegistry(DynamoDbClient dynamoDb, RegistrySettings settings, Clock clock) {
         this.settings = settings;
@@ -40,6 +41,7 @@ public final class ConnectionRegistry {
                 leases,
                 new NodeSweeps(leases, connections, topics, settings, clock));
         this.presence = new Presence(ledger, announcements, meter);
+        this.history = new History(dynamoDb, settings, items, meter, queries, clock);
     }
 
     public RegistrySettings settings() {
@@ -64,6 +66,11 @@ public final class ConnectionRegistry {
     /** Gateway nodes: records, leases, sweeps. */
     public Nodes nodes() {
         return nodes;
+    }
+
+    /** Topic history: messages kept per topic under offsets, and what a reconnecting client missed. */
+    public History history() {
+        return history;
     }
 
     /** Presence: who is online, what is owed to the backends. */

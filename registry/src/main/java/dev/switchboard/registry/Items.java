@@ -72,6 +72,11 @@ final class Items {
         return key(topicKey(topic), prefix.member() + userId);
     }
 
+    /** A topic's history partition: {@code history#<t>}. */
+    String historyKey(String topic) {
+        return prefix.history() + topic;
+    }
+
     String memberPrefix() {
         return prefix.member();
     }

@@ -16,6 +16,7 @@ enum Operation {
     READ_PRESENCE("read:presence"),
     READ_SUBSCRIBERS_OF("read:subscribersOf"),
     READ_MEMBERS("read:members"),
+    READ_HISTORY("read:history"),
     WRITE_ANNOUNCE_OWED("write:announceOwed"),
     WRITE_DEREGISTER("write:deregister"),
     WRITE_DEREGISTER_ALL("write:deregisterAll"),
@@ -31,6 +32,7 @@ enum Operation {
     WRITE_TOPIC_SUBSCRIBERS("write:topicSubscribers"),
     WRITE_UNSUBSCRIBE("write:unsubscribe"),
     WRITE_JOIN("write:join"),
+    WRITE_APPEND("write:append"),
     WRITE_LEAVE("write:leave");
 
     private final String label;

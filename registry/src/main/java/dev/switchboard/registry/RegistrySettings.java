@@ -20,14 +20,21 @@ public record RegistrySettings(
 
     /** The key prefixes of each item type (docs/registry.md). */
     public record KeyPrefixes(
-            String connection, String topic, String user, String node, String presence, String nodes, String member) {
-        /** With the default prefix of topic members ({@code member#}). */
+            String connection,
+            String topic,
+            String user,
+            String node,
+            String presence,
+            String nodes,
+            String member,
+            String history) {
+        /** With the default prefixes of topic members ({@code member#}) and histories ({@code history#}). */
         public KeyPrefixes(String connection, String topic, String user, String node, String presence, String nodes) {
-            this(connection, topic, user, node, presence, nodes, "member#");
+            this(connection, topic, user, node, presence, nodes, "member#", "history#");
         }
 
         public static KeyPrefixes defaults() {
-            return new KeyPrefixes("conn#", "topic#", "user#", "node#", "presence#", "nodes", "member#");
+            return new KeyPrefixes("conn#", "topic#", "user#", "node#", "presence#", "nodes", "member#", "history#");
         }
     }
 

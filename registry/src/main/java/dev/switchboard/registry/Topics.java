@@ -249,12 +249,23 @@ public final class Topics {
      * only when a node gains its first, or loses its last, subscriber of the topic, or its count moves.
      */
     public List<TopicNode> nodesOf(String topic) {
+        return nodesOf(topic, false);
+    }
+
+    /**
+     * As {@link #nodesOf(String)}; {@code consistent}: a strongly consistent Query, which sees every entry written
+     * before it — what a publish to a topic with history needs after storing its message, so that a node whose
+     * client is recovering either finds the message in the history or gets it live.
+     */
+    public List<TopicNode> nodesOf(String topic, boolean consistent) {
         meter.call(Operation.READ_NODES_OF);
         var nodes = new ArrayList<TopicNode>();
         var now = clock.instant().getEpochSecond();
         queries.query(
                 Operation.READ_NODES_OF,
-                queries.beginsWith(items.topicKey(topic), items.nodePrefix()).build(),
+                queries.beginsWith(items.topicKey(topic), items.nodePrefix())
+                        .consistentRead(consistent)
+                        .build(),
                 item -> {
                     if (Items.isLive(item, now)) {
                         nodes.add(new TopicNode(

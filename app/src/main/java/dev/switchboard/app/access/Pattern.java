@@ -95,6 +95,15 @@ record Pattern(List<Part> parts) {
         return results.stream().map(Resolved::new).toList();
     }
 
+    /** The pattern matching any claims: each placeholder a wildcard (what a topic's own settings are found by). */
+    Resolved anyClaims() {
+        var pieces = new ArrayList<Object>();
+        for (var part : parts) {
+            pieces.add(part instanceof Literal(var text) ? text : STAR);
+        }
+        return new Resolved(pieces);
+    }
+
     /** A claim's values as text: a list's non-empty elements, else the value itself; none when absent or empty. */
     static List<String> values(Object claim) {
         if (claim == null) {

@@ -3,6 +3,7 @@ package dev.switchboard.app.access;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,23 @@ public final class TopicRules {
     /** Values of a list claim expanded per rule, at most. */
     static final int MAX_CLAIM_VALUES = 100;
 
-    private static final Set<String> FIELDS = Set.of("pattern", "subscribe", "publish", "presence", "publishRate");
+    private static final Set<String> FIELDS =
+            Set.of("pattern", "subscribe", "publish", "presence", "publishRate", "history", "historyTtl");
+
+    /** How long a topic's messages are kept when its rule keeps history and names no {@code historyTtl}. */
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofHours(1);
+
+    /** Messages a topic may keep at most. */
+    public static final int MAX_HISTORY = 10_000;
+
+    /**
+     * What a topic with history keeps.
+     *
+     * @param messages the last this many are readable (history and recovery)
+     * @param ttl how long each is kept
+     */
+    public record History(int messages, Duration ttl) {}
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -42,14 +59,35 @@ public final class TopicRules {
      *     many); 0: no limit of its own (the connection's frame rate still applies)
      * @param presence whether a subscriber may be a member of the topic's presence (see and be seen: join, leave,
      *     the member list)
+     * @param history messages the topics it matches keep (0: none), for history and recovery
+     * @param historyTtl how long each is kept
      */
-    public record Rule(String pattern, boolean subscribe, boolean publish, double publishRate, boolean presence) {
-        /** A rule without presence. */
+    public record Rule(
+            String pattern,
+            boolean subscribe,
+            boolean publish,
+            double publishRate,
+            boolean presence,
+            int history,
+            Duration historyTtl) {
+        /** A rule without presence or history. */
         public Rule(String pattern, boolean subscribe, boolean publish, double publishRate) {
             this(pattern, subscribe, publish, publishRate, false);
         }
 
+        /** A rule without history. */
+        public Rule(String pattern, boolean subscribe, boolean publish, double publishRate, boolean presence) {
+            this(pattern, subscribe, publish, publishRate, presence, 0, DEFAULT_HISTORY_TTL);
+        }
+
         public Rule {
+            if (history < 0 || history > MAX_HISTORY) {
+                throw new IllegalArgumentException(
+                        "history of " + pattern + " must be from 0 to " + MAX_HISTORY + " messages");
+            }
+            if (historyTtl == null || !historyTtl.isPositive()) {
+                throw new IllegalArgumentException("historyTtl of " + pattern + " must be a positive duration");
+            }
             if (pattern == null || pattern.isEmpty()) {
                 throw new IllegalArgumentException("a topic rule needs a non-empty pattern");
             }
@@ -62,10 +100,30 @@ public final class TopicRules {
 
     private final List<Rule> rules;
     private final Optional<String> grantClaim;
+    private final List<Pattern.Resolved> anyClaims;
 
     public TopicRules(List<Rule> rules, Optional<String> grantClaim) {
         this.rules = List.copyOf(rules);
         this.grantClaim = grantClaim.filter(claim -> !claim.isBlank());
+        this.anyClaims = this.rules.stream()
+                .map(rule -> Pattern.parse(rule.pattern()).anyClaims())
+                .toList();
+    }
+
+    /**
+     * What the topic keeps, whoever publishes (a client or a backend): the first rule whose pattern matches it with
+     * any claims in place decides — by the topic's own name, since its messages are shared by all its subscribers.
+     */
+    public Optional<History> historyOf(String topic) {
+        for (var i = 0; i < rules.size(); i++) {
+            if (anyClaims.get(i).matches(topic)) {
+                var rule = rules.get(i);
+                return rule.history() > 0
+                        ? Optional.of(new History(rule.history(), rule.historyTtl()))
+                        : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -110,7 +168,9 @@ public final class TopicRules {
                 flag(node, "subscribe"),
                 flag(node, "publish"),
                 node.has("publishRate") ? number(node, "publishRate") : 0,
-                flag(node, "presence"));
+                flag(node, "presence"),
+                node.has("history") ? (int) whole(node, "history") : 0,
+                node.has("historyTtl") ? duration(node, "historyTtl") : DEFAULT_HISTORY_TTL);
     }
 
     private static boolean flag(JsonNode rule, String field) {
@@ -122,6 +182,24 @@ public final class TopicRules {
             throw new IllegalArgumentException(field + " must be true or false in topic rule " + rule);
         }
         return value.booleanValue();
+    }
+
+    private static long whole(JsonNode rule, String field) {
+        var value = rule.path(field);
+        if (!value.isIntegralNumber()) {
+            throw new IllegalArgumentException(field + " must be a whole number in topic rule " + rule);
+        }
+        return value.longValue();
+    }
+
+    private static Duration duration(JsonNode rule, String field) {
+        var value = rule.path(field);
+        try {
+            return Duration.parse(value.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    field + " must be an ISO-8601 duration such as PT1H in topic rule " + rule, e);
+        }
     }
 
     private static double number(JsonNode rule, String field) {

@@ -10,6 +10,7 @@ import io.helidon.websocket.WsSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,13 @@ public final class ClientConnection {
     private final RateLimit rate;
     private volatile TopicAccess access;
     private final AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+    /** Topics being recovered: their live messages wait here until what was missed is sent. */
+    private final Map<String, List<OutFrame>> catchingUp = new ConcurrentHashMap<>();
+    /** Per recovered topic, the offset recovery sent up to: a live message at or below it is a duplicate. */
+    private final Map<String, Long> seams = new ConcurrentHashMap<>();
+    /** Bytes of live messages waiting for recoveries (guarded by {@code catchingUp}). */
+    private long waitingBytes;
+
     private final Terms terms;
     private final Outbound outbound;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -212,6 +220,75 @@ public final class ClientConnection {
             abort(CloseCode.TRY_AGAIN_LATER, "queue_full");
         }
         return offer;
+    }
+
+    /**
+     * Queues a frame of a topic: as {@link #send(OutFrame)}, except while the topic is being recovered (then it waits
+     * for {@link #recovered}), and that a message the recovery already sent is not sent again.
+     */
+    public SendResult sendOnTopic(String topic, OutFrame frame) {
+        if (catchingUp.isEmpty() && seams.isEmpty()) {
+            return send(frame); // no recovery on this connection: the common path, no lock
+        }
+        synchronized (catchingUp) {
+            var waiting = catchingUp.get(topic);
+            if (waiting != null) {
+                // Waiting counts against the outbound bound as queued frames do: a recovery that falls that far
+                // behind closes the connection as a slow consumer.
+                waitingBytes += frame.bytes();
+                if (waitingBytes > terms.maxOutboundBytes()) {
+                    abort(CloseCode.TRY_AGAIN_LATER, "queue_full");
+                    return SendResult.FULL;
+                }
+                waiting.add(frame);
+                return SendResult.QUEUED;
+            }
+            var seam = seams.get(topic);
+            if (seam != null && frame.offset() != OutFrame.NONE && frame.offset() <= seam) {
+                return SendResult.QUEUED; // recovery sent it already
+            }
+        }
+        return send(frame);
+    }
+
+    /**
+     * The topic is about to be recovered: from now its live messages wait (call before it is subscribed here, so
+     * none slips past the recovery).
+     */
+    public void recovering(String topic) {
+        synchronized (catchingUp) {
+            catchingUp.put(topic, new java.util.ArrayList<>());
+        }
+    }
+
+    /**
+     * What was missed of the topic, up to {@code upTo}, is queued: the live messages that waited go out now, those at
+     * or below {@code upTo} dropped (the recovery had them), and from now on too.
+     */
+    public void recovered(String topic, long upTo) {
+        synchronized (catchingUp) {
+            seams.put(topic, upTo);
+            var waited = catchingUp.remove(topic);
+            if (waited != null) {
+                for (var frame : waited) {
+                    waitingBytes -= frame.bytes();
+                    if (frame.offset() == OutFrame.NONE || frame.offset() > upTo) {
+                        send(frame);
+                    }
+                }
+            }
+        }
+    }
+
+    /** It no longer subscribes to the topic: forget its recovery. */
+    public void forgetRecovery(String topic) {
+        synchronized (catchingUp) {
+            var waited = catchingUp.remove(topic);
+            if (waited != null) {
+                waited.forEach(frame -> waitingBytes -= frame.bytes());
+            }
+            seams.remove(topic);
+        }
     }
 
     /** Queues one text frame; whether it was queued. */

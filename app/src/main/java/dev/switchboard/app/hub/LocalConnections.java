@@ -114,6 +114,7 @@ public final class LocalConnections {
                 removed.add(topic);
             }
             leave(connection, topic); // no subscriber, no member
+            connection.forgetRecovery(topic);
             subscribers.computeIfPresent(topic, (t, set) -> {
                 set.remove(connection);
                 return set.isEmpty() ? null : set;

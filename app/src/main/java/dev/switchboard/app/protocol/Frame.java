@@ -3,6 +3,7 @@ package dev.switchboard.app.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A client frame, parsed: one of the two dialects' verbs, or {@link Invalid} with the error to answer. */
@@ -20,11 +21,21 @@ public sealed interface Frame {
      * y-webrtc {@code {"type":"subscribe","topics":[…]}}, with our {@code "presence":true} to be a member of the
      * topics' presence as well (y-webrtc's clients never send it).
      */
-    record Subscribe(List<String> topics, boolean presence) implements Frame {
+    record Subscribe(List<String> topics, boolean presence, Map<String, Since> since) implements Frame {
         public Subscribe(List<String> topics) {
-            this(topics, false);
+            this(topics, false, Map.of());
+        }
+
+        public Subscribe(List<String> topics, boolean presence) {
+            this(topics, presence, Map.of());
         }
     }
+
+    /** Where a client left a topic with history: {@code "since":{"t":{"offset":…,"epoch":…}}}. */
+    record Since(long offset, String epoch) {}
+
+    /** {@code {"type":"history","topic":…,"limit":…}}: the topic's last messages. */
+    record HistoryQuery(String topic, int limit) implements Frame {}
 
     /**
      * {@code {"type":"presence","topic":…,"cursor":…,"limit":…}}: one page of the topic's members.

@@ -79,6 +79,7 @@ public final class FrameParser {
             }
             case "ping" -> new Frame.TopicPing();
             case "presence" -> presence(frame);
+            case "history" -> history(frame);
             case "refresh" -> {
                 var token = frame.get("token");
                 if (token == null || !token.isTextual() || token.asText().isEmpty()) {
@@ -90,7 +91,7 @@ public final class FrameParser {
                 new Frame.Invalid(
                         ErrorCode.UNKNOWN_TYPE,
                         "unknown type \"" + type.asText()
-                                + "\"; the types are subscribe, unsubscribe, publish, ping, presence and refresh");
+                                + "\"; the types are subscribe, unsubscribe, publish, ping, presence, history and refresh");
         };
     }
 
@@ -116,7 +117,46 @@ public final class FrameParser {
         if (presence != null && !presence.isBoolean()) {
             return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"presence\" must be true or false");
         }
-        return new Frame.Subscribe(names, presence != null && presence.booleanValue());
+        var since = new java.util.LinkedHashMap<String, Frame.Since>();
+        var sinceNode = frame.get("since");
+        if (sinceNode != null && !sinceNode.isNull()) {
+            if (!sinceNode.isObject()) {
+                return new Frame.Invalid(
+                        ErrorCode.INVALID_FIELD, "\"since\" must map topics to {\"offset\":…,\"epoch\":…}");
+            }
+            for (var entry : sinceNode.properties()) {
+                var position = entry.getValue();
+                var offset = position.path("offset");
+                var epoch = position.path("epoch");
+                if (!names.contains(entry.getKey())) {
+                    return new Frame.Invalid(
+                            ErrorCode.INVALID_FIELD, "\"since\" names a topic not in \"topics\": " + entry.getKey());
+                }
+                if (!offset.isIntegralNumber() || offset.asLong() < 0 || !epoch.isTextual()) {
+                    return new Frame.Invalid(
+                            ErrorCode.INVALID_FIELD,
+                            "\"since\" of " + entry.getKey() + " must be {\"offset\":<whole number>,\"epoch\":<text>}");
+                }
+                since.put(entry.getKey(), new Frame.Since(offset.asLong(), epoch.asText()));
+            }
+        }
+        return new Frame.Subscribe(names, presence != null && presence.booleanValue(), since);
+    }
+
+    private Frame history(ObjectNode frame) {
+        var topic = frame.get("topic");
+        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"history\" needs a \"topic\" string");
+        }
+        if (topic.asText().length() > maxTopicLength) {
+            return tooLong();
+        }
+        var limit = frame.get("limit");
+        if (limit != null && (!limit.isIntegralNumber() || limit.asInt() < 1 || limit.asInt() > MAX_MEMBERS)) {
+            return new Frame.Invalid(
+                    ErrorCode.INVALID_FIELD, "\"limit\" must be a whole number from 1 to " + MAX_MEMBERS);
+        }
+        return new Frame.HistoryQuery(topic.asText(), limit == null ? DEFAULT_MEMBERS : limit.asInt());
     }
 
     /** Members a presence page holds at most, and when the frame does not say. */

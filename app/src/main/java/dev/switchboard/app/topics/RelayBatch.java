@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The body of {@code POST /@topics} between our own nodes: publishes, each as {@code <n>:<topic><m>:<frame>} where
  * {@code n} and {@code m} are the lengths (in UTF-16 code units, decimal) of what follows; a frame for the topic's
- * presence members only (join, leave) starts with {@code ~}. Frames travel as the client sent them, so nothing is
+ * presence members only (join, leave) starts with {@code ~}, a message of a topic with history with {@code
+ * @<offset>:}. Frames travel as the client sent them, so nothing is
  * escaped or parsed on either side.
  */
 public final class RelayBatch {
@@ -15,13 +16,18 @@ public final class RelayBatch {
      *
      * @param membersOnly for the topic's presence members, not every subscriber
      */
-    public record Relayed(String topic, String frame, boolean membersOnly) {
+    public record Relayed(String topic, String frame, boolean membersOnly, long offset) {
         public Relayed(String topic, String frame) {
-            this(topic, frame, false);
+            this(topic, frame, false, -1);
+        }
+
+        public Relayed(String topic, String frame, boolean membersOnly) {
+            this(topic, frame, membersOnly, -1);
         }
     }
 
     private static final char MEMBERS_ONLY = '~';
+    private static final char OFFSET = '@';
 
     private RelayBatch() {}
 
@@ -33,6 +39,9 @@ public final class RelayBatch {
         for (var relayed : batch) {
             if (relayed.membersOnly()) {
                 out.append(MEMBERS_ONLY);
+            }
+            if (relayed.offset() >= 0) {
+                out.append(OFFSET).append(relayed.offset()).append(':');
             }
             out.append(relayed.topic().length()).append(':').append(relayed.topic());
             out.append(relayed.frame().length()).append(':').append(relayed.frame());
@@ -51,9 +60,19 @@ public final class RelayBatch {
             if (membersOnly) {
                 at[0]++;
             }
+            var offset = -1L;
+            if (at[0] < body.length() && body.charAt(at[0]) == OFFSET) {
+                var colon = body.indexOf(':', at[0]);
+                try {
+                    offset = Long.parseLong(body, at[0] + 1, colon < 0 ? at[0] + 1 : colon, 10);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("relay batch: bad offset at " + at[0], e);
+                }
+                at[0] = colon + 1;
+            }
             var topic = field(body, at);
             var frame = field(body, at);
-            batch.add(new Relayed(topic, frame, membersOnly));
+            batch.add(new Relayed(topic, frame, membersOnly, offset));
         }
         return batch;
     }

@@ -1,11 +1,13 @@
 package dev.switchboard.app.topics;
 
+import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.hub.SendResult;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.registry.ConnectionRegistry;
+import dev.switchboard.registry.History;
 import dev.switchboard.registry.TopicNode;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
@@ -84,10 +86,42 @@ public final class TopicRelay {
             return;
         }
         var frame = OutFrame.of(text.apply(clients));
-        deliver(local, frame);
+        deliver(topic, local, frame);
         for (var node : remote) {
             link(node).relay(topic, frame.text(), frame.bytes());
         }
+    }
+
+    /** A frame of a topic with history, given its subscriber count and the epoch and offset it is stored at. */
+    public interface KeptFrame {
+        String text(int clients, String epoch, long offset);
+    }
+
+    /**
+     * Publishes to a topic that keeps history: the message is stored first at the topic's next offset (the registry's
+     * history: one conditional PutItem, more when another node took that offset), then delivered as {@link #publish}
+     * delivers, carrying its offset and epoch — also when nobody subscribes now, since a reconnecting client will ask.
+     *
+     * @throws dev.switchboard.registry.RegistryException when it could not be stored: then it was not delivered
+     */
+    public History.Position publishKept(String topic, TopicRules.History kept, KeptFrame text) {
+        var local = hub.subscribersOf(topic);
+        var remote = remoteNodes(topic);
+        var clients =
+                local.size() + remote.stream().mapToInt(TopicNode::subscribers).sum();
+        var stored = new String[1];
+        var position = registry.history().append(topic, kept.ttl(), (epoch, offset) -> {
+            stored[0] = text.text(clients, epoch, offset);
+            return stored[0];
+        });
+        var frame = OutFrame.kept(stored[0], position.offset());
+        deliver(topic, hub.subscribersOf(topic), frame);
+        // Read again, strongly, now that it is stored: a node that began recovering a client before the store was
+        // visible finds the message in the history; any other has its entry written already and is found here.
+        for (var node : freshRemoteNodes(topic, remote)) {
+            link(node).relay(new RelayBatch.Relayed(topic, frame.text(), false, position.offset()), frame.bytes());
+        }
+        return position;
     }
 
     /**
@@ -96,7 +130,7 @@ public final class TopicRelay {
      */
     public void toMembers(String topic, String text) {
         var frame = OutFrame.of(text);
-        deliver(hub.membersOf(topic), frame);
+        deliver(topic, hub.membersOf(topic), frame);
         for (var node : remoteNodes(topic)) {
             link(node).relay(new RelayBatch.Relayed(topic, text, true), frame.bytes());
         }
@@ -118,7 +152,10 @@ public final class TopicRelay {
         var delivered = 0;
         for (var relayed : RelayBatch.decode(body)) {
             var to = relayed.membersOnly() ? hub.membersOf(relayed.topic()) : hub.subscribersOf(relayed.topic());
-            delivered += deliver(to, OutFrame.of(relayed.frame()));
+            var frame = relayed.offset() >= 0
+                    ? OutFrame.kept(relayed.frame(), relayed.offset())
+                    : OutFrame.of(relayed.frame());
+            delivered += deliver(relayed.topic(), to, frame);
         }
         return delivered;
     }
@@ -142,10 +179,10 @@ public final class TopicRelay {
     }
 
     /** Queues the frame for each subscriber; none is waited for (a slow one is closed by its own queue). */
-    private int deliver(List<ClientConnection> subscribers, OutFrame frame) {
+    private int deliver(String topic, List<ClientConnection> subscribers, OutFrame frame) {
         var delivered = 0;
         for (var subscriber : subscribers) {
-            if (subscriber.send(frame) == SendResult.QUEUED) {
+            if (subscriber.sendOnTopic(topic, frame) == SendResult.QUEUED) {
                 delivered++;
             }
         }
@@ -175,6 +212,19 @@ public final class TopicRelay {
             });
         }
         return cached.nodes();
+    }
+
+    private List<TopicNode> freshRemoteNodes(String topic, List<TopicNode> fallback) {
+        try {
+            var nodes = registry.topics().nodesOf(topic, true).stream()
+                    .filter(n -> !n.nodeId().equals(nodeId) && n.subscribers() > 0)
+                    .toList();
+            cache.put(topic, new Cached(System.nanoTime() + cacheTtl.toNanos(), nodes));
+            return nodes;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "topic nodes unknown topic={0}: {1}", topic, e.getMessage());
+            return fallback;
+        }
     }
 
     private List<TopicNode> lookUp(String topic, List<TopicNode> fallback) {

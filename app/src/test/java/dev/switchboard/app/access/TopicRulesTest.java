@@ -106,4 +106,26 @@ class TopicRulesTest {
                 .hasMessageContaining("publishRate");
         assertThatThrownBy(() -> TopicRules.parse("not json")).hasMessageContaining("not JSON");
     }
+
+    @Test
+    void aTopicsHistoryIsItsFirstMatchingRulesWhoeverAsks() {
+        var rules = new TopicRules(
+                TopicRules.parse("[{\"pattern\":\"room:{claim.rooms}\",\"subscribe\":true,\"history\":50,"
+                        + "\"historyTtl\":\"PT10M\"},{\"pattern\":\"room:*\",\"subscribe\":true,\"history\":5},"
+                        + "{\"pattern\":\"*\",\"subscribe\":true}]"),
+                Optional.empty());
+
+        assertThat(rules.historyOf("room:lobby"))
+                .as("a placeholder stands for any claim: the topic's own settings")
+                .contains(new TopicRules.History(50, java.time.Duration.ofMinutes(10)));
+        assertThat(rules.historyOf("chat")).isEmpty();
+        assertThatThrownBy(() -> TopicRules.parse("[{\"pattern\":\"a\",\"history\":-1}]"))
+                .hasMessageContaining("history");
+        assertThatThrownBy(() -> TopicRules.parse("[{\"pattern\":\"a\",\"history\":5,\"historyTtl\":\"an hour\"}]"))
+                .hasMessageContaining("ISO-8601");
+        assertThat(TopicRules.parse("[{\"pattern\":\"a\",\"history\":5}]")
+                        .getFirst()
+                        .historyTtl())
+                .isEqualTo(TopicRules.DEFAULT_HISTORY_TTL);
+    }
 }

@@ -33,6 +33,12 @@ class FrameParserTest {
                 .isEqualTo(new Frame.PresenceQuery("a", java.util.Optional.empty(), FrameParser.DEFAULT_MEMBERS));
         assertThat(parser.parse("{\"type\":\"presence\",\"topic\":\"a\",\"cursor\":\"bob\",\"limit\":5}"))
                 .isEqualTo(new Frame.PresenceQuery("a", java.util.Optional.of("bob"), 5));
+        assertThat(
+                        parser.parse(
+                                "{\"type\":\"subscribe\",\"topics\":[\"t\"],\"since\":{\"t\":{\"offset\":7,\"epoch\":\"e1\"}}}"))
+                .isEqualTo(new Frame.Subscribe(List.of("t"), false, java.util.Map.of("t", new Frame.Since(7, "e1"))));
+        assertThat(parser.parse("{\"type\":\"history\",\"topic\":\"t\",\"limit\":3}"))
+                .isEqualTo(new Frame.HistoryQuery("t", 3));
         var refresh = parser.parse("{\"type\":\"refresh\",\"token\":\"eyJ.secret.sig\"}");
         assertThat(refresh).isEqualTo(new Frame.Refresh("eyJ.secret.sig"));
         assertThat(refresh.toString()).as("a token is never logged").doesNotContain("secret");
@@ -58,6 +64,14 @@ class FrameParserTest {
         assertThat(code("{\"type\":\"subscribe\",\"topics\":[\"a\"],\"presence\":\"yes\"}"))
                 .isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(code("{\"type\":\"presence\"}")).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"subscribe\",\"topics\":[\"t\"],\"since\":{\"u\":{\"offset\":1,\"epoch\":\"e\"}}}"))
+                .as("since names a topic it does not subscribe")
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(
+                        code(
+                                "{\"type\":\"subscribe\",\"topics\":[\"t\"],\"since\":{\"t\":{\"offset\":-1,\"epoch\":\"e\"}}}"))
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(code("{\"type\":\"history\"}")).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(code("{\"type\":\"presence\",\"topic\":\"a\",\"limit\":1001}"))
                 .isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(code("{\"type\":\"presence\",\"topic\":\"a\",\"limit\":2.5}"))
