@@ -1,6 +1,7 @@
 package dev.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.delivery.NodeDeliveries;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
@@ -109,7 +110,16 @@ public final class Main {
         var node = new AtomicReference<Node>();
         var draining = new AtomicBoolean();
         var verifier = new TokenVerifier(settings.auth(), clock);
-        var server = webServer(settings, verifier, node, draining, hub, metrics, json);
+        // A backend's message to a topic with history is stored once, whichever of its nodes gets there first.
+        NodeDeliveries.Kept kept = (topic, requestId, data) -> settings.topicRules()
+                .historyOf(topic)
+                .map(history -> registry.history()
+                        .appendOnce(
+                                topic,
+                                requestId,
+                                history.ttl(),
+                                (epoch, offset) -> NodeDeliveries.withPosition(data, epoch, offset)));
+        var server = webServer(settings, verifier, node, draining, hub, metrics, json, kept);
         // With port 0 the advertised URL is only known now.
         var effective = settings.managementPort() == 0 || settings.port() == 0
                 ? settings.withPorts(
@@ -186,7 +196,8 @@ public final class Main {
             AtomicBoolean draining,
             LocalConnections hub,
             GatewayMetrics metrics,
-            ObjectMapper json) {
+            ObjectMapper json,
+            NodeDeliveries.Kept kept) {
         return WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -218,7 +229,8 @@ public final class Main {
                                                 : node.get().relay(),
                                         metrics,
                                         new FrameLimit(settings.maxFrameBytes()),
-                                        json)
+                                        json,
+                                        kept)
                                 .routing(routing)))
                 .build()
                 .start();

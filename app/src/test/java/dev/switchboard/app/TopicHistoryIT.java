@@ -218,4 +218,43 @@ class TopicHistoryIT {
             assertThat(refused.path("topic").asText()).isEqualTo("secret-plans");
         }
     }
+
+    /** A pusher's request, as it posts it to each node holding the topic. */
+    private static void deliver(GatewayFixture node, String id, String topic, String data) throws Exception {
+        var body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        body.putArray("requests")
+                .addObject()
+                .put("id", id)
+                .put("data", data)
+                .putArray("topics")
+                .add(topic);
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.management() + "/@deliveries"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aBackendsNotificationToATopicWithHistoryIsKeptOnceThoughEveryNodeDeliversIt() throws Exception {
+        try (var onA = a.connect("wendy");
+                var onB = b.connect("xavier")) {
+            subscribe(onA, "chat-news");
+            subscribe(onB, "chat-news");
+
+            deliver(a, "sqs-message-1", "chat-news", "{\"headline\":\"kept\"}");
+            deliver(b, "sqs-message-1", "chat-news", "{\"headline\":\"kept\"}"); // the same request, other node
+
+            var fromA = onA.next();
+            var fromB = onB.next();
+            assertThat(fromA.path("headline").asText()).isEqualTo("kept");
+            assertThat(fromA.path("offset").asLong()).isEqualTo(1);
+            assertThat(fromB).as("the same frame, the same offset").isEqualTo(fromA);
+            var kept = history(onB, "chat-news", 10).path("messages");
+            assertThat(kept.size()).as("stored once").isEqualTo(1);
+            assertThat(kept.get(0)).isEqualTo(fromA);
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class History {
     private static final String FRAME = "frame";
     private static final String EPOCH = "epoch";
     private static final String OFFSET = "offset";
+    private static final String REQUEST = "request";
     private static final int OFFSET_DIGITS = 19;
     private static final SecureRandom EPOCHS = new SecureRandom();
     private static final int KEPT_HEADS = 10_000;
@@ -89,32 +90,12 @@ public final class History {
         var head = Optional.ofNullable(heads.get(topic)).orElseGet(() -> readHead(topic));
         for (var attempt = 0; attempt < ATTEMPTS; attempt++) {
             var next = new Position(head.epoch(), head.offset() + 1);
-            var text = frame.apply(next.epoch(), next.offset());
-            var item = new HashMap<>(key(topic, next.offset()));
-            item.put(FRAME, AttributeValue.fromS(text));
-            item.put(EPOCH, AttributeValue.fromS(next.epoch()));
-            item.put(OFFSET, Items.number(next.offset()));
-            var now = nowSeconds();
-            item.put(Items.TTL, Items.number(now + Math.max(1, retention.toSeconds())));
-            try {
-                queries.write(Operation.WRITE_APPEND, () -> dynamoDb.putItem(b -> b.tableName(settings.table())
-                                .item(item)
-                                // An expired message is absent: its offset is not taken again (the head moved
-                                // past it), but the condition must not trip on one DynamoDB has not deleted yet.
-                                .conditionExpression("attribute_not_exists(#pk) OR #ttl <= :now")
-                                .expressionAttributeNames(Map.of("#pk", Items.PK, "#ttl", Items.TTL))
-                                .expressionAttributeValues(Map.of(":now", Items.number(now)))
-                                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
-                        .consumedCapacity());
+            if (tryPut(topic, next, frame.apply(next.epoch(), next.offset()), retention, Optional.empty())) {
                 remember(topic, next);
                 return next;
-            } catch (RegistryException e) {
-                if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
-                    throw e;
-                }
-                backOff(attempt); // racing publishers spread out, or all but one lose again
-                head = readHead(topic); // another took it: from the head it wrote
             }
+            backOff(attempt); // racing publishers spread out, or all but one lose again
+            head = readHead(topic); // another took it: from the head it wrote
         }
         throw new RegistryException(
                 Operation.WRITE_APPEND + ": no offset after " + ATTEMPTS + " tries on topic " + topic);
@@ -127,6 +108,82 @@ public final class History {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(Operation.WRITE_APPEND + ": interrupted", e);
+        }
+    }
+
+    /** A message stored for a request: where, its frame, and whether this call stored it (else another node had). */
+    public record Stored(Position position, String frame, boolean fresh) {}
+
+    /** How far back a request's message is looked for before it is stored (messages since another node stored it). */
+    static final int REQUEST_WINDOW = 25;
+
+    /**
+     * Stores a backend's message once, however many nodes are asked to deliver it: each looks among the topic's newest
+     * {@value #REQUEST_WINDOW} messages for the request's id (one strongly consistent Query) and stores it only when
+     * it is not there, by the conditional PutItem of {@link #append}, looking again after each lost race. Every node
+     * delivers the same frame at the same offset. A node asked after more than {@value #REQUEST_WINDOW} other
+     * messages were stored would store it again.
+     */
+    public Stored appendOnce(
+            String topic, String requestId, Duration retention, BiFunction<String, Long, String> frame) {
+        meter.call(Operation.WRITE_APPEND);
+        for (var attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var newest = new ArrayList<Map<String, AttributeValue>>();
+            queries.call(Operation.WRITE_APPEND, () -> {
+                var page = dynamoDb.query(newest(topic).limit(REQUEST_WINDOW).build());
+                meter.read(Operation.WRITE_APPEND, page.consumedCapacity());
+                newest.addAll(page.items());
+            });
+            var now = nowSeconds();
+            for (var item : newest) {
+                var request = item.get(REQUEST);
+                if (request != null && request.s().equals(requestId) && Items.isLive(item, now)) {
+                    var position = new Position(epochOf(item), offsetOf(item));
+                    return new Stored(position, item.get(FRAME).s(), false);
+                }
+            }
+            var head = newest.isEmpty()
+                    ? new Position(newEpoch(), 0)
+                    : Items.isLive(newest.getFirst(), now)
+                            ? new Position(epochOf(newest.getFirst()), offsetOf(newest.getFirst()))
+                            : new Position(newEpoch(), offsetOf(newest.getFirst()));
+            var next = new Position(head.epoch(), head.offset() + 1);
+            var text = frame.apply(next.epoch(), next.offset());
+            if (tryPut(topic, next, text, retention, Optional.of(requestId))) {
+                remember(topic, next);
+                return new Stored(next, text, true);
+            }
+            backOff(attempt);
+        }
+        throw new RegistryException(
+                Operation.WRITE_APPEND + ": no offset after " + ATTEMPTS + " tries on topic " + topic);
+    }
+
+    /** One conditional PutItem of a message at its position; false when the offset is taken. */
+    private boolean tryPut(String topic, Position at, String text, Duration retention, Optional<String> requestId) {
+        var item = new HashMap<>(key(topic, at.offset()));
+        item.put(FRAME, AttributeValue.fromS(text));
+        item.put(EPOCH, AttributeValue.fromS(at.epoch()));
+        item.put(OFFSET, Items.number(at.offset()));
+        requestId.ifPresent(id -> item.put(REQUEST, AttributeValue.fromS(id)));
+        var now = nowSeconds();
+        item.put(Items.TTL, Items.number(now + Math.max(1, retention.toSeconds())));
+        try {
+            queries.write(Operation.WRITE_APPEND, () -> dynamoDb.putItem(b -> b.tableName(settings.table())
+                            .item(item)
+                            // An expired message is absent: its offset is not taken again (the head moved past
+                            // it), but the condition must not trip on one DynamoDB has not deleted yet.
+                            .conditionExpression("attribute_not_exists(#pk) OR #ttl <= :now")
+                            .expressionAttributeNames(Map.of("#pk", Items.PK, "#ttl", Items.TTL))
+                            .expressionAttributeValues(Map.of(":now", Items.number(now)))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity());
+            return true;
+        } catch (RegistryException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
+            throw e;
         }
     }
 

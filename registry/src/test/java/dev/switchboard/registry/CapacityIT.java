@@ -58,6 +58,57 @@ class CapacityIT {
                 .isEqualTo(1.0);
     }
 
+    @Test
+    void historyCostsWhatDocsRegistryMdSays(Emulators emulators, TestNames names) {
+        var fixture = new RegistryFixture(emulators, names, 1000);
+        var registry = fixture.node();
+        var history = registry.history();
+        var frame = "{\"type\":\"publish\",\"topic\":\"room\",\"data\":\"" + "x".repeat(200) + "\"}";
+        history.append("room", Duration.ofHours(1), (epoch, offset) -> frame); // the head read once, then guessed
+        var first = registry.capacity().snapshot();
+        for (var i = 0; i < 10; i++) {
+            history.append("room", Duration.ofHours(1), (epoch, offset) -> frame);
+        }
+        var appends = minus(registry.capacity().snapshot(), first, "write:append");
+        var head = history.head("room");
+        var beforeRecovery = registry.capacity().snapshot();
+        history.since("room", head.epoch(), head.offset() - 5, 100);
+        var recovery = minus(registry.capacity().snapshot(), beforeRecovery, "read:history");
+        var beforeLast = registry.capacity().snapshot();
+        history.last("room", 10);
+        var last = minus(registry.capacity().snapshot(), beforeLast, "read:history");
+        var beforeOnce = registry.capacity().snapshot();
+        history.appendOnce("room", "request-1", Duration.ofHours(1), (epoch, offset) -> frame);
+        var once = minus(registry.capacity().snapshot(), beforeOnce, "write:append");
+        System.out.println("history capacity: append (guessed head) " + appends + " per 10; recovery of 5 " + recovery
+                + "; last 10 " + last + "; appendOnce " + once);
+
+        // Items of ~300 B: a put is 1 WCU in the table (DynamoDB: 2, with the index), strongly consistent reads
+        // 1 RCU per 4 KB.
+        assertThat(appends.writeUnits()).isEqualTo(10.0);
+        assertThat(appends.readUnits())
+                .as("no read while the head is guessed right")
+                .isZero();
+        assertThat(recovery.readUnits()).as("the head, then 5 messages").isEqualTo(2.0);
+        assertThat(last.readUnits()).isEqualTo(1.0);
+        assertThat(once.readUnits())
+                .as("the newest (up to 25) looked through: 11 here, under 4 KB")
+                .isEqualTo(1.0);
+        assertThat(once.writeUnits()).isEqualTo(1.0);
+    }
+
+    private static CapacityMeter.Usage minus(
+            Map<String, CapacityMeter.Usage> after, Map<String, CapacityMeter.Usage> before, String label) {
+        var now = after.get(label);
+        var then = before.get(label);
+        return then == null
+                ? now
+                : new CapacityMeter.Usage(
+                        now.calls() - then.calls(),
+                        now.readUnits() - then.readUnits(),
+                        now.writeUnits() - then.writeUnits());
+    }
+
     private static double perCall(CapacityMeter.Usage usage) {
         return (usage.readUnits() + usage.writeUnits()) / usage.calls();
     }
@@ -82,6 +133,8 @@ class CapacityIT {
         registry.presence().connectionCount("alice");
         registry.presence().announceOwed("alice", Announcer.NONE);
         registry.connections().refresh(List.of("c1"));
+        registry.history().append("room", Duration.ofHours(1), (epoch, offset) -> "{}");
+        registry.history().since("room", "e", 0, 10);
         registry.topics().join("room", "alice", "c1");
         registry.topics().members("room", java.util.Optional.empty(), 10);
         registry.topics().leave("room", "alice", "c1");

@@ -8,6 +8,7 @@ import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.registry.History;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,14 +38,28 @@ public final class NodeDeliveries {
      */
     public record Result(String id, int delivered, int closed, boolean repeat, Optional<String> error) {}
 
+    /**
+     * Stores a backend's message to a topic that keeps history, once however many nodes deliver it ({@code
+     * History.appendOnce}): where, and the frame to deliver; empty for a topic without history.
+     */
+    public interface Kept {
+        Optional<History.Stored> store(String topic, String requestId, String data);
+    }
+
+    /** No topic keeps history. */
+    public static final Kept NOTHING_KEPT = (topic, requestId, data) -> Optional.empty();
+
     private final LocalConnections hub;
+    private final Kept kept;
     private final GatewayMetrics metrics;
     private final ObjectMapper json;
     private final FrameLimit frameLimit;
     private final RecentRequests recent = new RecentRequests(DEDUPE_WINDOW, DEDUPE_CAPACITY, System::nanoTime);
 
-    public NodeDeliveries(LocalConnections hub, GatewayMetrics metrics, ObjectMapper json, FrameLimit frameLimit) {
+    public NodeDeliveries(
+            LocalConnections hub, Kept kept, GatewayMetrics metrics, ObjectMapper json, FrameLimit frameLimit) {
         this.hub = hub;
+        this.kept = kept;
         this.metrics = metrics;
         this.json = json;
         this.frameLimit = frameLimit;
@@ -78,16 +93,36 @@ public final class NodeDeliveries {
         if (frameLimit.exceeds(request.data())) {
             return new Result(request.id(), 0, 0, false, Optional.of("frame_too_large"));
         }
+        // Stored first, before the id is remembered: a store that fails fails the request (the pusher tries again).
+        var stored = new java.util.LinkedHashMap<String, History.Stored>();
+        for (var topic : request.everyone() ? List.<String>of() : request.topics()) {
+            kept.store(topic, request.id(), request.data()).ifPresent(s -> stored.put(topic, s));
+        }
         if (!recent.first(request.id())) {
             metrics.frameIn("delivery_repeat");
             return new Result(request.id(), 0, 0, true, Optional.empty());
         }
         metrics.frameIn("delivery");
-        var frame = OutFrame.of(request.data());
         var delivered = 0;
         var closed = 0;
-        for (var connection : targets(request)) {
-            if (request.excludeUsers().contains(connection.userId())) {
+        var served = new java.util.HashSet<ClientConnection>();
+        for (var entry : stored.entrySet()) {
+            var frame = OutFrame.kept(
+                    entry.getValue().frame(), entry.getValue().position().offset());
+            for (var connection : hub.subscribersOf(entry.getKey())) {
+                if (request.excludeUsers().contains(connection.userId()) || !served.add(connection)) {
+                    continue;
+                }
+                switch (connection.sendOnTopic(entry.getKey(), frame)) {
+                    case QUEUED -> delivered++;
+                    case FULL -> closed++;
+                    case CLOSED -> {}
+                }
+            }
+        }
+        var frame = OutFrame.of(request.data());
+        for (var connection : targets(request, stored.keySet())) {
+            if (request.excludeUsers().contains(connection.userId()) || served.contains(connection)) {
                 continue;
             }
             switch (connection.send(frame)) {
@@ -100,15 +135,33 @@ public final class NodeDeliveries {
         return new Result(request.id(), delivered, closed, false, Optional.empty());
     }
 
-    private LinkedHashSet<ClientConnection> targets(NodeRequest request) {
+    /** Whom the request's plain frame goes to: its selector, less the topics whose stored frame went out. */
+    private LinkedHashSet<ClientConnection> targets(NodeRequest request, java.util.Set<String> keptTopics) {
         var targets = new LinkedHashSet<ClientConnection>();
         if (request.everyone()) {
             targets.addAll(hub.all());
             return targets;
         }
         request.users().forEach(user -> targets.addAll(hub.connectionsOf(user)));
-        request.topics().forEach(topic -> targets.addAll(hub.subscribersOf(topic)));
+        request.topics().stream()
+                .filter(topic -> !keptTopics.contains(topic))
+                .forEach(topic -> targets.addAll(hub.subscribersOf(topic)));
         return targets;
+    }
+
+    /**
+     * A backend's message as a topic with history keeps and delivers it: a JSON object gains {@code offset} and
+     * {@code epoch} (spliced before its closing brace, the rest as sent); any other text is kept as it is.
+     */
+    public static String withPosition(String data, String epoch, long offset) {
+        var text = data.strip();
+        if (!text.startsWith("{") || !text.endsWith("}")) {
+            return data;
+        }
+        var end = text.lastIndexOf('}');
+        var empty = text.substring(1, end).isBlank();
+        return text.substring(0, end) + (empty ? "" : ",") + "\"offset\":" + offset + ",\"epoch\":"
+                + new com.fasterxml.jackson.databind.node.TextNode(epoch) + "}";
     }
 
     private List<NodeRequest> parse(byte[] body) {

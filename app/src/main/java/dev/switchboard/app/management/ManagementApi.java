@@ -41,13 +41,14 @@ public final class ManagementApi {
             Supplier<TopicRelay> topics,
             GatewayMetrics metrics,
             FrameLimit frameLimit,
-            ObjectMapper json) {
+            ObjectMapper json,
+            NodeDeliveries.Kept kept) {
         this.hub = hub;
         this.topics = topics;
         this.metrics = metrics;
         this.frameLimit = frameLimit;
         this.json = json;
-        this.deliveries = new NodeDeliveries(hub, metrics, json, frameLimit);
+        this.deliveries = new NodeDeliveries(hub, kept, metrics, json, frameLimit);
     }
 
     public void routing(HttpRouting.Builder routing) {
