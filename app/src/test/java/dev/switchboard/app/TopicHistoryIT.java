@@ -216,6 +216,18 @@ class TopicHistoryIT {
             var refused = client.next("error");
             assertThat(refused.path("code").asText()).isEqualTo("forbidden");
             assertThat(refused.path("topic").asText()).isEqualTo("secret-plans");
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"secret-plans\"],\"since\":{\"secret-plans\":"
+                    + "{\"offset\":0,\"epoch\":\"e\"}}}");
+            assertThat(client.next("error").path("code").asText())
+                    .as("no recovery either")
+                    .isEqualTo("forbidden");
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"plain-room\"],\"since\":{\"plain-room\":"
+                    + "{\"offset\":0,\"epoch\":\"e\"}}}");
+            var recovery = client.next("recovery");
+            assertThat(recovery.path("recovered").asBoolean())
+                    .as("a topic that keeps nothing")
+                    .isFalse();
+            assertThat(client.receivesWithin(Duration.ofMillis(300))).isFalse();
         }
     }
 

@@ -49,7 +49,7 @@ public final class Benchmarks {
         if (only.isEmpty() || only.contains("signaling")) {
             var plans = smoke
                     ? List.of(SignalingBenchmark.SMOKE)
-                    : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED);
+                    : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED, SignalingBenchmark.HISTORY);
             summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
         }
         if (only.isEmpty() || only.contains("idle")) {

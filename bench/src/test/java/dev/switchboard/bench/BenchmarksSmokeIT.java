@@ -31,7 +31,8 @@ class BenchmarksSmokeIT {
 
         assertThat(results)
                 .extracting(SignalingLoad.Result::target)
-                .containsExactly("y-webrtc server.js", "gateway, 1 node", "gateway, 2 nodes");
+                .containsExactly(
+                        "y-webrtc server.js", "gateway, 1 node", "gateway, 2 nodes", "gateway, 1 node, history");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.lost()).as("lost in %s", r.target()).isZero();
             assertThat(r.duplicates()).as("duplicated in %s", r.target()).isZero();
@@ -40,7 +41,9 @@ class BenchmarksSmokeIT {
             assertThat(r.deliveriesPerSecond()).isPositive();
             assertThat(r.p99Millis()).isGreaterThanOrEqualTo(r.p50Millis());
         });
-        assertThat(SignalingBenchmark.table(results)).contains("ratios to the reference");
+        assertThat(SignalingBenchmark.table(results))
+                .contains("ratios to the reference")
+                .contains("history on / off");
     }
 
     @Test

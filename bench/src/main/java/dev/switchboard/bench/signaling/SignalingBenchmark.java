@@ -26,6 +26,20 @@ public final class SignalingBenchmark {
      */
     static final Plan CONNECT_WARM_UP = new Plan(100, 10, 1, 0, 16);
 
+    /**
+     * A room of 10 at 100 publishes/s (1,000 deliveries/s): publish latency of a topic with history, against the same
+     * room without (each publish then waits for its conditional PutItem). Run last, on one more node whose rules keep
+     * history for every bench room.
+     */
+    public static final Plan HISTORY = new Plan(1, 10, 100, 100, 100);
+
+    /** The rules of the history run: every bench room keeps its last 100 messages. */
+    static final String HISTORY_RULES = "[{\"pattern\":\"bench-room-*\",\"subscribe\":true,\"publish\":true,"
+            + "\"history\":100,\"historyTtl\":\"PT10M\"},{\"pattern\":\"*\",\"subscribe\":true,\"publish\":true}]";
+
+    /** The target name of the history run. */
+    static final String WITH_HISTORY = "gateway, 1 node, history";
+
     /** A moment of everything, for the tests. */
     public static final Plan SMOKE = new Plan(2, 3, 5, 0, 16);
 
@@ -67,6 +81,19 @@ public final class SignalingBenchmark {
                         results.add(progress(new SignalingLoad(plan).run(name, cluster::uri, cluster::cpu)));
                     }
                 }
+            }
+            // The last plan once more, on a node whose rules keep history for the bench rooms.
+            try (var cluster =
+                    new GatewayCluster(emulators, 1, connections, java.util.Map.of("TOPICS_RULES", HISTORY_RULES))) {
+                var plan = plans.getLast();
+                if (warmUp) {
+                    for (var round = 0; round < 2; round++) {
+                        Measure.awaitQuiet(cluster::cpu, Duration.ofSeconds(30));
+                        new SignalingLoad(plan).run("warm-up", cluster::uri, cluster::cpu);
+                    }
+                    Measure.awaitQuiet(cluster::cpu, Duration.ofSeconds(30));
+                }
+                results.add(progress(new SignalingLoad(plan).run(WITH_HISTORY, cluster::uri, cluster::cpu)));
             }
         }
         return results;
@@ -135,6 +162,22 @@ public final class SignalingBenchmark {
                             ratio(r.cpu().perConnect(), ref.cpu().perConnect()),
                             ratio(r.cpu().perSubscribe(), ref.cpu().perSubscribe()),
                             ratio(r.cpu().perDelivery(), ref.cpu().perDelivery()))));
+        }
+        for (var kept : results) {
+            if (!kept.target().equals(WITH_HISTORY)) {
+                continue;
+            }
+            results.stream()
+                    .filter(r ->
+                            r.target().equals("gateway, 1 node") && r.plan().equals(kept.plan()))
+                    .findFirst()
+                    .ifPresent(plain -> lines.add(String.format(
+                            Locale.ROOT,
+                            "history on / off, %s, 1 node: p50 %.2f, p99 %.2f, CPU per delivery %.2f",
+                            shape(kept.plan()),
+                            kept.p50Millis() / plain.p50Millis(),
+                            kept.p99Millis() / plain.p99Millis(),
+                            ratio(kept.cpu().perDelivery(), plain.cpu().perDelivery()))));
         }
         return String.join(System.lineSeparator(), lines);
     }
