@@ -145,14 +145,12 @@ public final class FrameParser {
 
     private Frame history(ObjectNode frame) {
         var topic = frame.get("topic");
-        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
-            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"history\" needs a \"topic\" string");
-        }
-        if (topic.asText().length() > maxTopicLength) {
-            return tooLong();
+        var badTopic = badTopic(topic, "history");
+        if (badTopic.isPresent()) {
+            return badTopic.get();
         }
         var limit = frame.get("limit");
-        if (limit != null && (!limit.isIntegralNumber() || limit.asInt() < 1 || limit.asInt() > MAX_MEMBERS)) {
+        if (badLimit(limit)) {
             return new Frame.Invalid(
                     ErrorCode.INVALID_FIELD, "\"limit\" must be a whole number from 1 to " + MAX_MEMBERS);
         }
@@ -166,22 +164,16 @@ public final class FrameParser {
 
     private Frame presence(ObjectNode frame) {
         var topic = frame.get("topic");
-        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
-            return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"presence\" needs a \"topic\" string");
-        }
-        if (topic.asText().length() > maxTopicLength) {
-            return tooLong();
+        var badTopic = badTopic(topic, "presence");
+        if (badTopic.isPresent()) {
+            return badTopic.get();
         }
         var cursor = frame.get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             return new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"cursor\" must be the string a presence page gave");
         }
         var limit = frame.get("limit");
-        if (limit != null
-                && (!limit.canConvertToInt()
-                        || !limit.isIntegralNumber()
-                        || limit.asInt() < 1
-                        || limit.asInt() > MAX_MEMBERS)) {
+        if (badLimit(limit)) {
             return new Frame.Invalid(
                     ErrorCode.INVALID_FIELD, "\"limit\" must be a whole number from 1 to " + MAX_MEMBERS);
         }
@@ -191,7 +183,25 @@ public final class FrameParser {
                 limit == null ? DEFAULT_MEMBERS : limit.asInt());
     }
 
-    private Frame tooLong() {
+    /** What is wrong with a {@code topic} field, if anything: missing, not a non-empty string, too long. */
+    private java.util.Optional<Frame.Invalid> badTopic(com.fasterxml.jackson.databind.JsonNode topic, String verb) {
+        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+            return java.util.Optional.of(
+                    new Frame.Invalid(ErrorCode.INVALID_FIELD, "\"" + verb + "\" needs a \"topic\" string"));
+        }
+        return topic.asText().length() > maxTopicLength ? java.util.Optional.of(tooLong()) : java.util.Optional.empty();
+    }
+
+    /** A page {@code limit} given and not a whole number from 1 to {@link #MAX_MEMBERS}. */
+    private static boolean badLimit(com.fasterxml.jackson.databind.JsonNode limit) {
+        return limit != null
+                && (!limit.isIntegralNumber()
+                        || !limit.canConvertToInt()
+                        || limit.asInt() < 1
+                        || limit.asInt() > MAX_MEMBERS);
+    }
+
+    private Frame.Invalid tooLong() {
         return new Frame.Invalid(
                 ErrorCode.TOPIC_TOO_LONG, "topic names are limited to " + maxTopicLength + " characters");
     }
