@@ -40,7 +40,9 @@ record LocalSettings(
         List<String> audiences,
         String devUser,
         Duration devTokenValidity,
-        Path envFile) {
+        Path envFile,
+        int examplesPort,
+        Path examplesDir) {
 
     /** A secret value, never printed: a record's own toString would show it. */
     record Secret(String value) {
@@ -75,7 +77,9 @@ record LocalSettings(
                         .toList(),
                 text(config, "dev.user"),
                 read(config, "dev.validity", node -> node.as(Duration.class).get()),
-                Path.of(text(config, "local.env.file")));
+                Path.of(text(config, "local.env.file")),
+                port(config, "examples.port"),
+                Path.of(text(config, "examples.dir")));
     }
 
     /**

@@ -7,11 +7,13 @@ import dev.switchboard.emulators.Emulators;
 import dev.switchboard.pusher.PusherServer;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,12 +32,19 @@ public final class LocalStack implements AutoCloseable {
     private final GatewayServer gateway;
     private final PusherServer pusher;
     private final StackEnvironment environment;
+    private final WebServer examples;
 
-    private LocalStack(Emulators emulators, GatewayServer gateway, PusherServer pusher, StackEnvironment environment) {
+    private LocalStack(
+            Emulators emulators,
+            GatewayServer gateway,
+            PusherServer pusher,
+            StackEnvironment environment,
+            WebServer examples) {
         this.emulators = emulators;
         this.gateway = gateway;
         this.pusher = pusher;
         this.environment = environment;
+        this.examples = examples;
     }
 
     /**
@@ -63,6 +72,7 @@ public final class LocalStack implements AutoCloseable {
         var started = System.nanoTime();
         GatewayServer gateway = null;
         PusherServer pusher = null;
+        WebServer examples = null;
         try {
             var resources = LocalResources.create(emulators, settings);
             var created = System.nanoTime();
@@ -77,10 +87,20 @@ public final class LocalStack implements AutoCloseable {
                     String.valueOf((created - started) / 1_000_000),
                     String.valueOf((gatewayUp - created) / 1_000_000),
                     String.valueOf((System.nanoTime() - gatewayUp) / 1_000_000));
-            var environment = StackEnvironment.of(emulators, resources, settings, auth, gateway, pusher);
+            examples = LocalExamples.start(
+                    settings,
+                    auth,
+                    emulators.issuer(),
+                    URI.create("ws://" + settings.host() + ":" + gateway.port() + "/ws"),
+                    URI.create("http://" + settings.host() + ":" + gateway.managementPort()));
+            var environment =
+                    StackEnvironment.of(emulators, resources, settings, auth, gateway, pusher, examples.port());
             environment.write(settings.envFile());
-            return new LocalStack(emulators, gateway, pusher, environment);
+            return new LocalStack(emulators, gateway, pusher, environment, examples);
         } catch (RuntimeException e) {
+            if (examples != null) {
+                examples.stop();
+            }
             if (pusher != null) {
                 pusher.stop();
             }
@@ -100,6 +120,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        examples.stop();
         pusher.stop();
         gateway.stop();
         emulators.close();
@@ -149,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
             out.println("No dev token: AUTH_JWKS_URI names another issuer; use a token from it.");
         }
         out.println("Connect: npx wscat -c \"$WS_URL\"   then send {\"action\":\"ping\"} (see README.md).");
+        out.println("Examples: " + environment.variables().get("EXAMPLES_URL") + "/  (examples/README.md)");
         out.println("Written to " + settings.envFile() + "; point the AWS CLI and SDKs at the stack with:");
         var envFile = settings.envFile().isAbsolute()
                 ? settings.envFile()
@@ -173,6 +195,7 @@ public final class LocalStack implements AutoCloseable {
         ports.put("the gateway (SERVER_PORT)", settings.gatewayPort());
         ports.put("the gateway's internal socket (MANAGEMENT_PORT)", settings.managementPort());
         ports.put("the pusher (PUSHER_PORT)", settings.pusherPort());
+        ports.put("the examples (EXAMPLES_PORT)", settings.examplesPort());
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             if (port.getValue() == 0) {
                 continue;

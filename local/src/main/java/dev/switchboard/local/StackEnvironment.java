@@ -29,7 +29,8 @@ record StackEnvironment(Map<String, String> variables) {
             LocalSettings settings,
             LocalAuth auth,
             GatewayServer gateway,
-            PusherServer pusher) {
+            PusherServer pusher,
+            int examplesPort) {
         var issuer = emulators.issuer();
         var audiences = settings.audiences();
         var variables = new LinkedHashMap<String, String>();
@@ -57,6 +58,7 @@ record StackEnvironment(Map<String, String> variables) {
         variables.put("AUTH_AUDIENCES", String.join(",", audiences));
         variables.put("MANAGEMENT_URL", "http://" + settings.host() + ":" + gateway.managementPort());
         variables.put("PUSHER_URL", "http://" + settings.host() + ":" + pusher.port());
+        variables.put("EXAMPLES_URL", "http://" + settings.host() + ":" + examplesPort);
         var wsUrl = URI.create("ws://" + settings.host() + ":" + gateway.port() + "/ws");
         var token = auth.devToken(
                 issuer,

@@ -38,7 +38,9 @@ class LocalSettingsTest {
                         List.of("switchboard"),
                         "dev-user",
                         Duration.ofHours(24),
-                        Path.of(".local-stack.env")));
+                        Path.of(".local-stack.env"),
+                        8083,
+                        Path.of("examples")));
     }
 
     @Test
@@ -64,7 +66,9 @@ class LocalSettingsTest {
                 Map.entry("AUTH_AUDIENCES", "web, mobile"),
                 Map.entry("DEV_USER", "alice"),
                 Map.entry("DEV_VALIDITY", "PT15M"),
-                Map.entry("LOCAL_ENV_FILE", "/tmp/stack.env"));
+                Map.entry("LOCAL_ENV_FILE", "/tmp/stack.env"),
+                Map.entry("EXAMPLES_PORT", "18083"),
+                Map.entry("EXAMPLES_DIR", "/srv/examples"));
 
         var settings = TestConfig.settings(env);
 
@@ -90,7 +94,9 @@ class LocalSettingsTest {
                         List.of("web", "mobile"),
                         "alice",
                         Duration.ofMinutes(15),
-                        Path.of("/tmp/stack.env")));
+                        Path.of("/tmp/stack.env"),
+                        18083,
+                        Path.of("/srv/examples")));
     }
 
     @Test

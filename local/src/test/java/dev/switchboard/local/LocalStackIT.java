@@ -153,7 +153,14 @@ class LocalStackIT {
     private Map<String, String> onFreePorts(Map<String, String> overrides) {
         var env = new HashMap<String, String>();
         for (var port : new String[] {
-            "DYNAMODB_PORT", "SQS_PORT", "SNS_PORT", "ISSUER_PORT", "SERVER_PORT", "MANAGEMENT_PORT", "PUSHER_PORT"
+            "DYNAMODB_PORT",
+            "SQS_PORT",
+            "SNS_PORT",
+            "ISSUER_PORT",
+            "SERVER_PORT",
+            "MANAGEMENT_PORT",
+            "PUSHER_PORT",
+            "EXAMPLES_PORT"
         }) {
             env.put(port, "0");
         }

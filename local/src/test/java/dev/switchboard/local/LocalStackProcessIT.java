@@ -51,6 +51,7 @@ class LocalStackProcessIT {
         env.put("SERVER_PORT", "0");
         env.put("MANAGEMENT_PORT", "0");
         env.put("PUSHER_PORT", "0");
+        env.put("EXAMPLES_PORT", "0");
         env.put("LOCAL_ENV_FILE", envFile.toString());
         env.put("LOCAL_PREFIX", "proc");
         env.put("AWS_REGION", "eu-west-1");

@@ -80,7 +80,8 @@ public final class LocalStackBenchmark {
                 "ISSUER_PORT",
                 "SERVER_PORT",
                 "MANAGEMENT_PORT",
-                "PUSHER_PORT")) {
+                "PUSHER_PORT",
+                "EXAMPLES_PORT")) {
             env.put(port, "0");
         }
         env.put(
