@@ -11,7 +11,10 @@ export function required(name) {
   return value;
 }
 
-/** Runs `test(open)` where `open(name, path)` gives a page in its own browser context (its own storage). */
+/**
+ * Runs `test(open)` where `open(name, path)` gives a page in its own browser context (its own storage): `path` under
+ * EXAMPLES_URL, or a whole URL.
+ */
 export async function run(name, test) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -30,7 +33,7 @@ export async function run(name, test) {
     });
     page.on('pageerror', (error) => console.error(`${who}: page error: ${error.message}`));
     pages.push({ who, page });
-    await page.goto(`${EXAMPLES_URL}${path}`);
+    await page.goto(path.startsWith('http') ? path : `${EXAMPLES_URL}${path}`);
     return page;
   };
   try {

@@ -47,6 +47,7 @@ import java.util.function.Supplier;
  * @param admission who may connect: per user, per source address, and how many proxies append to {@code
  *     X-Forwarded-For}
  * @param topicsCached topics whose list of nodes is kept at most (the names are the clients')
+ * @param notificationsQueueUrl where the console's form sends notification requests (the pusher's queue), if any
  */
 public record GatewaySettings(
         String host,
@@ -84,7 +85,8 @@ public record GatewaySettings(
         long relayMaxBytes,
         TopicRules topicRules,
         Admission.Limits admission,
-        int topicsCached) {
+        int topicsCached,
+        Optional<String> notificationsQueueUrl) {
 
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
@@ -156,7 +158,8 @@ public record GatewaySettings(
                 integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
                 topicRules(config),
                 admission(config),
-                integer(config, "topics.cached", 1, 10_000_000));
+                integer(config, "topics.cached", 1, 10_000_000),
+                optional(config, "notifications.queue.url"));
     }
 
     /**
@@ -269,7 +272,8 @@ public record GatewaySettings(
                 relayMaxBytes,
                 topicRules,
                 admission,
-                topicsCached);
+                topicsCached,
+                notificationsQueueUrl);
     }
 
     private static AuthSettings auth(Config config) {

@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.delivery.NodeDeliveries;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.management.Console;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
 import dev.switchboard.app.outputs.Outputs;
@@ -119,7 +120,9 @@ public final class Main {
                                 requestId,
                                 history.ttl(),
                                 (epoch, offset) -> NodeDeliveries.withPosition(data, epoch, offset)));
-        var server = webServer(settings, verifier, node, draining, hub, metrics, json, kept);
+        var console = new Console(
+                hub, metrics, registry, clients.sqs(), settings.notificationsQueueUrl(), settings.nodeId(), json);
+        var server = webServer(settings, verifier, node, draining, hub, metrics, json, kept, console);
         // With port 0 the advertised URL is only known now.
         var effective = settings.managementPort() == 0 || settings.port() == 0
                 ? settings.withPorts(
@@ -197,7 +200,8 @@ public final class Main {
             LocalConnections hub,
             GatewayMetrics metrics,
             ObjectMapper json,
-            NodeDeliveries.Kept kept) {
+            NodeDeliveries.Kept kept,
+            Console console) {
         return WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -222,16 +226,19 @@ public final class Main {
                         .useNio(settings.nio())
                         .host(settings.managementHost())
                         .port(settings.managementPort())
-                        .routing(routing -> new ManagementApi(
-                                        hub,
-                                        () -> node.get() == null
-                                                ? null
-                                                : node.get().relay(),
-                                        metrics,
-                                        new FrameLimit(settings.maxFrameBytes()),
-                                        json,
-                                        kept)
-                                .routing(routing)))
+                        .routing(routing -> {
+                            console.routing(routing);
+                            new ManagementApi(
+                                            hub,
+                                            () -> node.get() == null
+                                                    ? null
+                                                    : node.get().relay(),
+                                            metrics,
+                                            new FrameLimit(settings.maxFrameBytes()),
+                                            json,
+                                            kept)
+                                    .routing(routing);
+                        }))
                 .build()
                 .start();
     }

@@ -33,6 +33,7 @@ final class LocalGateway {
         stack.put("connections.index", settings.connectionsIndex());
         stack.put("messages.queue.url", resources.messages().queueUrl());
         stack.put("messages.topic.arn", resources.messages().topicArn());
+        stack.put("notifications.queue.url", resources.notifications().queueUrl());
         var gatewaySettings = GatewaySettings.from(
                 GatewaySettings.config(ConfigSources.create(stack).build()));
         return Main.start(

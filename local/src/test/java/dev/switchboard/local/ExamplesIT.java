@@ -86,6 +86,11 @@ class ExamplesIT {
         assertThat(browserTest("chat.test.mjs")).endsWith("chat: passed\nexit 0");
     }
 
+    @Test
+    void theConsoleShowsAPagesConnectionAndItsNotificationReachesThePage() throws Exception {
+        assertThat(browserTest("console.test.mjs")).endsWith("console: passed\nexit 0");
+    }
+
     /** Runs one browser test with the stack's environment; what it printed, and its exit code, last. */
     private String browserTest(String script) throws IOException, InterruptedException {
         var screenshots = Path.of("target", "screenshots").toAbsolutePath();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -16,6 +17,14 @@ import java.util.function.Supplier;
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    /** Something that went wrong, for the console: when, what ({@code error} or {@code close}) and its code or cause. */
+    public record Event(long at, String kind, String detail) {}
+
+    /** Events kept for the console, the oldest dropped. */
+    static final int KEPT_EVENTS = 50;
+
+    private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
 
     public GatewayMetrics(Supplier<Number> connections, Supplier<Number> queuedBytes) {
         Gauge.builder("switchboard_connections", connections)
@@ -45,6 +54,7 @@ public final class GatewayMetrics {
 
     public void error(ErrorCode code) {
         counter("switchboard_errors", "code", code.wireName()).increment();
+        remember("error", code.wireName());
     }
 
     public void outputFailure(String output) {
@@ -58,6 +68,9 @@ public final class GatewayMetrics {
     /** A connection ended, by cause ({@code peer}, {@code management_delete}, {@code queue_full}, …). */
     public void closed(String cause) {
         counter("switchboard_closes", "cause", cause).increment();
+        if (!cause.equals("peer") && !cause.equals("management_delete")) {
+            remember("close", cause); // ours: drain, unresponsive, abuse, slow, expired, a failure
+        }
     }
 
     /** A connection closed because it could not keep up ({@code queue_full} or {@code stalled}). */
@@ -67,6 +80,35 @@ public final class GatewayMetrics {
 
     public void handshakeRefused(String reason) {
         counter("switchboard_handshake_refusals", "reason", reason).increment();
+    }
+
+    /** The last {@value #KEPT_EVENTS} errors and closes of ours, newest first. */
+    public List<Event> recent() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** A counter's total over all its tags ({@code switchboard_frames_in}: every kind). */
+    public double total(String name) {
+        return registry.find(name).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    /** A gauge's value now, or 0. */
+    public double gaugeValue(String name) {
+        var gauge = registry.find(name).gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
+
+    private void remember(String kind, String detail) {
+        synchronized (recent) {
+            recent.addFirst(new Event(System.currentTimeMillis(), kind, detail));
+            while (recent.size() > KEPT_EVENTS) {
+                recent.removeLast();
+            }
+        }
     }
 
     /** The Prometheus text exposition. */
