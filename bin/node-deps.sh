@@ -14,3 +14,14 @@ node_deps() {
         fi
     done
 }
+
+# The examples' page bundles (esbuild, at build time: no CDN): rebuilt when a source is newer than the bundle.
+build_examples() {
+    node_deps examples/yjs-editor
+    if [ ! -f examples/yjs-editor/dist/editor.js ] \
+        || [ -n "$(find examples/yjs-editor/editor.js examples/yjs-editor/build.mjs examples/yjs-editor/package-lock.json \
+            -newer examples/yjs-editor/dist/editor.js -print -quit)" ]; then
+        (cd examples/yjs-editor && node build.mjs)
+    fi
+}
+

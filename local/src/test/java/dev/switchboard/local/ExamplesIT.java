@@ -91,6 +91,11 @@ class ExamplesIT {
         assertThat(browserTest("console.test.mjs")).endsWith("console: passed\nexit 0");
     }
 
+    @Test
+    void twoEditorsConvergeAndALateOneGetsTheWholeDocument() throws Exception {
+        assertThat(browserTest("editor.test.mjs")).endsWith("editor: passed\nexit 0");
+    }
+
     /** Runs one browser test with the stack's environment; what it printed, and its exit code, last. */
     private String browserTest(String script) throws IOException, InterruptedException {
         var screenshots = Path.of("target", "screenshots").toAbsolutePath();
