@@ -6,6 +6,7 @@ const config = await (await fetch('/config.json')).json();
 const params = new URLSearchParams(location.search);
 if (params.has('user')) $('user').value = params.get('user');
 if (params.has('room')) $('room').value = params.get('room');
+if (params.has('rooms')) $('rooms').value = params.get('rooms');
 
 let socket = null;
 let topic = null;
@@ -72,7 +73,10 @@ function onFrame(frame) {
       frame.members.forEach((m) => members.set(m.user, m.connections));
       renderMembers();
       break;
-    case 'error': show(`error ${frame.code}: ${frame.message}`, 'system'); break;
+    case 'error':
+      show(frame.code === 'forbidden' ? `not allowed in ${frame.topic}` : `error ${frame.code}: ${frame.message}`,
+        'system');
+      break;
     case 'pong': break;
     default:
       if (frame.topic === topic || 'notice' in frame) showMessage(frame);
@@ -81,7 +85,11 @@ function onFrame(frame) {
 
 async function connect() {
   const user = $('user').value.trim();
-  const token = await (await fetch(`${config.tokenUrl}?user=${encodeURIComponent(user)}`)).text();
+  // The dev token route puts the private rooms we are invited to in the token's `rooms` claim; the local stack's rule
+  // {"pattern":"chat-private-{claim.rooms}",…} lets only those in (others get a `forbidden` error).
+  const rooms = $('rooms').value.trim();
+  const token = await (await fetch(`${config.tokenUrl}?user=${encodeURIComponent(user)}`
+    + (rooms ? `&rooms=${encodeURIComponent(rooms)}` : ''))).text();
   socket = new WebSocket(`${config.wsUrl}?authorization=${encodeURIComponent(token)}`);
   socket.onmessage = (event) => onFrame(JSON.parse(event.data));
   socket.onclose = (event) => {

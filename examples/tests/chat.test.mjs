@@ -6,10 +6,9 @@ const queue = required('NOTIFICATIONS_QUEUE_URL');
 const room = `t${Date.now()}`;
 const topic = `chat-${room}`;
 
-async function join(open, user) {
-  const page = await open(user, `/chat/?user=${user}&room=${room}`);
+async function join(open, user, where = room, rooms = '') {
+  const page = await open(user, `/chat/?user=${user}&room=${where}&rooms=${rooms}`);
   await page.click('#join');
-  await line(page, '#members', user);
   return page;
 }
 
@@ -30,7 +29,9 @@ async function notify(body) {
 
 await run('chat', async (open) => {
   const alice = await join(open, 'alice');
+  await line(alice, '#members', 'alice');
   const bob = await join(open, 'bob');
+  await line(bob, '#members', 'bob');
   await line(alice, '#members', 'bob');
   await line(bob, '#members', 'alice');
 
@@ -38,6 +39,7 @@ await run('chat', async (open) => {
   await line(bob, '#messages', 'alice: hello');
 
   const carol = await join(open, 'carol');
+  await line(carol, '#members', 'carol');
   await line(carol, '#messages', 'alice: hello'); // the room's history on join
 
   await bob.evaluate(() => window.dropConnection());
@@ -52,4 +54,18 @@ await run('chat', async (open) => {
 
   await notify({ topics: [topic], data: { notice: 'maintenance at noon' } });
   for (const page of [alice, bob, carol]) await line(page, '#messages', 'notice: maintenance at noon');
+
+  // A private room: only a token whose rooms claim names it gets in.
+  const secret = `private-${room}`;
+  const dave = await join(open, 'dave', secret, room);
+  await line(dave, '#members', 'dave');
+  const eve = await join(open, 'eve', secret);
+  await line(eve, '#messages', `not allowed in chat-${secret}`);
+  await say(dave, 'for the invited');
+  await line(dave, '#messages', 'dave: for the invited');
+  await say(alice, 'a last word in the open room');
+  await line(alice, '#messages', 'alice: a last word in the open room');
+  const eves = await lines(eve, '#messages');
+  if (eves.some((l) => l.includes('for the invited'))) throw new Error(`eve read the private room: ${eves.join(' | ')}`);
+  if ((await lines(eve, '#members')).includes('dave')) throw new Error('eve sees who is in the private room');
 });

@@ -53,10 +53,21 @@ record LocalAuth(Mode mode, Optional<URI> jwksUri, Optional<String> issuer, Opti
 
     /** A token for {@code user} that the gateway accepts, or empty when another issuer's keys are trusted. */
     Optional<String> devToken(JwtIssuer dev, String user, Optional<String> audience, Instant expiry) {
+        return devToken(dev, user, audience, expiry, java.util.Map.of());
+    }
+
+    /** A dev token with {@code extra} claims too (the examples' private rooms: a {@code rooms} list). */
+    Optional<String> devToken(
+            JwtIssuer dev,
+            String user,
+            Optional<String> audience,
+            Instant expiry,
+            java.util.Map<String, Object> extra) {
         if (mode == Mode.OTHER_ISSUER) {
             return Optional.empty();
         }
         var claims = dev.claims(user, audience.orElse(null));
+        extra.forEach(claims::claim);
         issuer.ifPresent(claims::issuer);
         claims.expirationTime(Date.from(expiry));
         if (mode == Mode.DEV_ISSUER) {

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The examples' own server (development only, {@code EXAMPLES_PORT}): the pages of {@code examples/} as they are on
- * disk, {@code /config.json} (where the gateway is), and {@code /token?user=NAME}, a token for any user from the
- * stack's dev issuer — the only way the pages get one. Never part of the gateway, and absent when the stack trusts
+ * disk, {@code /config.json} (where the gateway is), and {@code /token?user=NAME[&rooms=a,b]}, a token for any user
+ * from the stack's dev issuer, with a {@code rooms} claim when asked (the chat's private rooms) — the only way the
+ * pages get one. Never part of the gateway, and absent when the stack trusts
  * another identity provider (the token route answers 404 then, saying why).
  */
 final class LocalExamples {
@@ -60,11 +61,21 @@ final class LocalExamples {
             response.status(Status.BAD_REQUEST_400).send("user: 1 to 64 of A-Z a-z 0-9 _ . @ -");
             return;
         }
+        var rooms = java.util.Arrays.stream(
+                        request.query().first("rooms").orElse("").split(","))
+                .map(String::trim)
+                .filter(room -> !room.isEmpty())
+                .toList();
+        if (!rooms.stream().allMatch(room -> USER.matcher(room).matches())) {
+            response.status(Status.BAD_REQUEST_400).send("rooms: comma-separated names of A-Z a-z 0-9 _ . @ -");
+            return;
+        }
         var token = auth.devToken(
                 issuer,
                 user,
                 settings.audiences().stream().findFirst(),
-                Instant.now().plus(settings.devTokenValidity()));
+                Instant.now().plus(settings.devTokenValidity()),
+                rooms.isEmpty() ? java.util.Map.of() : java.util.Map.of("rooms", rooms));
         if (token.isEmpty()) {
             response.status(Status.NOT_FOUND_404)
                     .send("no dev tokens: the stack trusts another identity provider (AUTH_JWKS_URI)");

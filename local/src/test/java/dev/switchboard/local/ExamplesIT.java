@@ -29,7 +29,12 @@ class ExamplesIT {
     private static final Path EXAMPLES =
             Path.of("..", "examples").toAbsolutePath().normalize();
 
+    /** How long a call room lives here: long enough for the flow, short enough to watch it expire. */
+    private static final java.time.Duration CALL_ROOM_TTL = java.time.Duration.ofSeconds(20);
+
     private LocalStack stack;
+    private dev.switchboard.examples.callrooms.CallRooms callRooms;
+    private software.amazon.awssdk.services.sqs.SqsClient sqs;
 
     @BeforeAll
     void start(@TempDir Path directory) {
@@ -48,11 +53,33 @@ class ExamplesIT {
         env.put("LOCAL_ENV_FILE", directory.resolve("stack.env").toString());
         env.put("EXAMPLES_DIR", EXAMPLES.toString());
         stack = LocalStack.start(TestConfig.settings(env));
+        var variables = stack.environment().variables();
+        sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(URI.create(variables.get("AWS_ENDPOINT_URL_SQS")))
+                .region(software.amazon.awssdk.regions.Region.of(variables.get("AWS_REGION")))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                variables.get("AWS_ACCESS_KEY_ID"), variables.get("AWS_SECRET_ACCESS_KEY"))))
+                .build();
+        // The call-rooms example's backend, as its README runs it beside the stack.
+        callRooms = new dev.switchboard.examples.callrooms.CallRooms(
+                sqs,
+                variables.get("MESSAGES_QUEUE_URL"),
+                variables.get("NOTIFICATIONS_QUEUE_URL"),
+                CALL_ROOM_TTL,
+                java.time.Clock.systemUTC());
     }
 
     @AfterAll
     void stop() {
+        callRooms.close();
+        sqs.close();
         stack.close();
+    }
+
+    @Test
+    void aRefusedJoinIsRefusedAnApprovedOneEndsInAPeerConnectionAndTheRoomExpires() throws Exception {
+        assertThat(browserTest("calls.test.mjs")).endsWith("calls: passed\nexit 0");
     }
 
     @Test
@@ -108,6 +135,7 @@ class ExamplesIT {
         Map<String, String> env = process.environment();
         env.putAll(stack.environment().variables());
         env.put("SCREENSHOTS", screenshots.toString());
+        env.put("CALL_ROOM_TTL_SECONDS", Long.toString(CALL_ROOM_TTL.toSeconds()));
         var running = process.start();
         running.getOutputStream().close();
         var output = new StringBuilder();
