@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,6 +28,17 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalStack.class.getName());
+
+    /** The variables of every port the stack binds: each set to 0, a stack runs on free ports (tests, benchmarks). */
+    public static final List<String> PORT_VARIABLES = List.of(
+            "DYNAMODB_PORT",
+            "SQS_PORT",
+            "SNS_PORT",
+            "ISSUER_PORT",
+            "SERVER_PORT",
+            "MANAGEMENT_PORT",
+            "PUSHER_PORT",
+            "EXAMPLES_PORT");
 
     private final Emulators emulators;
     private final GatewayServer gateway;

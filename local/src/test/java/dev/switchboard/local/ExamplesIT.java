@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,15 +38,7 @@ class ExamplesIT {
     @BeforeAll
     void start(@TempDir Path directory) {
         var env = new HashMap<String, String>();
-        for (var port : List.of(
-                "DYNAMODB_PORT",
-                "SQS_PORT",
-                "SNS_PORT",
-                "ISSUER_PORT",
-                "SERVER_PORT",
-                "MANAGEMENT_PORT",
-                "PUSHER_PORT",
-                "EXAMPLES_PORT")) {
+        for (var port : LocalStack.PORT_VARIABLES) {
             env.put(port, "0");
         }
         env.put("LOCAL_ENV_FILE", directory.resolve("stack.env").toString());

@@ -152,16 +152,7 @@ class LocalStackIT {
 
     private Map<String, String> onFreePorts(Map<String, String> overrides) {
         var env = new HashMap<String, String>();
-        for (var port : new String[] {
-            "DYNAMODB_PORT",
-            "SQS_PORT",
-            "SNS_PORT",
-            "ISSUER_PORT",
-            "SERVER_PORT",
-            "MANAGEMENT_PORT",
-            "PUSHER_PORT",
-            "EXAMPLES_PORT"
-        }) {
+        for (var port : LocalStack.PORT_VARIABLES) {
             env.put(port, "0");
         }
         env.put("LOCAL_ENV_FILE", directory.resolve("stack.env").toString());

@@ -44,14 +44,7 @@ class LocalStackProcessIT {
                 .redirectOutput(outputFile.toFile());
         var env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
-        env.put("DYNAMODB_PORT", "0");
-        env.put("SQS_PORT", "0");
-        env.put("SNS_PORT", "0");
-        env.put("ISSUER_PORT", "0");
-        env.put("SERVER_PORT", "0");
-        env.put("MANAGEMENT_PORT", "0");
-        env.put("PUSHER_PORT", "0");
-        env.put("EXAMPLES_PORT", "0");
+        LocalStack.PORT_VARIABLES.forEach(port -> env.put(port, "0"));
         env.put("LOCAL_ENV_FILE", envFile.toString());
         env.put("LOCAL_PREFIX", "proc");
         env.put("AWS_REGION", "eu-west-1");

@@ -73,15 +73,7 @@ public final class LocalStackBenchmark {
             throw new UncheckedIOException(e);
         }
         var env = new HashMap<String, String>();
-        for (var port : List.of(
-                "DYNAMODB_PORT",
-                "SQS_PORT",
-                "SNS_PORT",
-                "ISSUER_PORT",
-                "SERVER_PORT",
-                "MANAGEMENT_PORT",
-                "PUSHER_PORT",
-                "EXAMPLES_PORT")) {
+        for (var port : dev.switchboard.local.LocalStack.PORT_VARIABLES) {
             env.put(port, "0");
         }
         env.put(
