@@ -1,6 +1,8 @@
 resource "aws_dynamodb_table" "connections" {
   name             = local.table_name
   billing_mode     = var.billing_mode
+  read_capacity    = var.billing_mode == "PROVISIONED" ? var.read_capacity : null
+  write_capacity   = var.billing_mode == "PROVISIONED" ? var.write_capacity : null
   hash_key         = "pk"
   range_key        = "sk"
   stream_enabled   = true
@@ -21,6 +23,8 @@ resource "aws_dynamodb_table" "connections" {
     hash_key        = "sk"
     range_key       = "pk"
     projection_type = "ALL"
+    read_capacity   = var.billing_mode == "PROVISIONED" ? var.read_capacity : null
+    write_capacity  = var.billing_mode == "PROVISIONED" ? var.write_capacity : null
   }
 
   ttl {
@@ -38,4 +42,11 @@ resource "aws_dynamodb_table" "connections" {
   }
 
   tags = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.billing_mode != "PROVISIONED" || (var.read_capacity != null && var.write_capacity != null)
+      error_message = "billing_mode PROVISIONED needs read_capacity and write_capacity (the table's and its index's)."
+    }
+  }
 }

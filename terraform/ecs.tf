@@ -109,6 +109,14 @@ resource "aws_ecs_service" "gateway" {
 
   lifecycle {
     ignore_changes = [desired_count] # autoscaling owns it
+    precondition {
+      condition     = var.gateway_desired_count <= var.gateway_max_count
+      error_message = "gateway_desired_count must not exceed gateway_max_count."
+    }
+    precondition {
+      condition     = var.accept_any_audience_and_issuer || (length(var.authorized_audiences) > 0 && var.issuer != null)
+      error_message = "Set authorized_audiences and issuer: without them the gateway accepts every token the JWKS's keys ever signed, for any app. If those keys sign tokens for you alone, set accept_any_audience_and_issuer = true."
+    }
   }
 
   tags = local.tags
@@ -128,6 +136,10 @@ resource "aws_ecs_service" "pusher" {
 
   lifecycle {
     ignore_changes = [desired_count] # autoscaling owns it
+    precondition {
+      condition     = var.pusher_desired_count <= var.pusher_max_count
+      error_message = "pusher_desired_count must not exceed pusher_max_count."
+    }
   }
 
   tags = local.tags

@@ -76,7 +76,7 @@ resource "aws_vpc_security_group_egress_rule" "out" {
 }
 
 resource "aws_lb" "gateway" {
-  name               = substr("${var.prefix}-gateway", 0, 32)
+  name               = "${var.prefix}-gateway"
   load_balancer_type = "application"
   security_groups    = [aws_security_group.alb.id]
   subnets            = var.public_subnet_ids
@@ -86,7 +86,7 @@ resource "aws_lb" "gateway" {
 }
 
 resource "aws_lb_target_group" "gateway" {
-  name                 = substr("${var.prefix}-gateway", 0, 32)
+  name                 = "${var.prefix}-gateway"
   port                 = local.public_port
   protocol             = "HTTP"
   target_type          = "ip"

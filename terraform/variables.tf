@@ -3,8 +3,10 @@ variable "prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9_-]{1,40}$", var.prefix))
-    error_message = "prefix must be 1-40 letters, digits, '-' or '_' (it becomes part of table, queue and topic names)."
+    # The longest name built from it is the load balancer's and its target group's, <prefix>-gateway: AWS allows 32
+    # letters, digits and hyphens there, not starting or ending with a hyphen.
+    condition     = can(regex("^[a-zA-Z0-9]([a-zA-Z0-9-]{0,22}[a-zA-Z0-9])?$", var.prefix))
+    error_message = "prefix must be 1-24 letters, digits or '-', not starting or ending with '-': it becomes <prefix>-gateway, the load balancer's name, which AWS limits to 32 such characters."
   }
 }
 
@@ -23,6 +25,18 @@ variable "billing_mode" {
     condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.billing_mode)
     error_message = "billing_mode must be PAY_PER_REQUEST or PROVISIONED."
   }
+}
+
+variable "read_capacity" {
+  description = "With billing_mode PROVISIONED: the table's and its index's read capacity units (required then)."
+  type        = number
+  default     = null
+}
+
+variable "write_capacity" {
+  description = "With billing_mode PROVISIONED: the table's and its index's write capacity units (required then; every registry write is written to the index too)."
+  type        = number
+  default     = null
 }
 
 variable "point_in_time_recovery" {
@@ -124,15 +138,21 @@ variable "issuer_jwks_uri" {
 }
 
 variable "issuer" {
-  description = "The iss tokens must carry; null does not check it."
+  description = "The iss tokens must carry. Required unless accept_any_audience_and_issuer is true."
   type        = string
   default     = null
 }
 
 variable "authorized_audiences" {
-  description = "Audiences a token may carry (one must match); empty does not check aud."
+  description = "Audiences a token may carry (one must match). Required unless accept_any_audience_and_issuer is true."
   type        = list(string)
   default     = []
+}
+
+variable "accept_any_audience_and_issuer" {
+  description = "Accept tokens whatever their aud and iss, when authorized_audiences or issuer is left unset. Only for keys that sign tokens for this app alone: Firebase's keys sign every Firebase project's tokens, a Cognito pool's every app client's, so without aud and iss any of those tokens would be accepted."
+  type        = bool
+  default     = false
 }
 
 variable "verify_token_expiration" {

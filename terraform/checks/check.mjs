@@ -170,7 +170,7 @@ function collect(node, file, out, dynamicBlocks) {
     for (const item of node) collect(item, file, out, dynamicBlocks);
   } else if (node && typeof node === "object") {
     for (const [key, value] of Object.entries(node)) {
-      if (key === "lifecycle") continue; // ignore_changes names attributes, it refers to nothing
+      if (key === "ignore_changes") continue; // names attributes, it refers to nothing (preconditions do refer)
       if (key === "dynamic" && value && typeof value === "object") for (const label of Object.keys(value)) dynamicBlocks.add(label);
       collect(value, file, out, dynamicBlocks);
     }

@@ -55,6 +55,11 @@ variable "audiences" {
   type        = list(string)
 }
 
+variable "issuer" {
+  description = "The iss your tokens carry (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool>)."
+  type        = string
+}
+
 data "aws_caller_identity" "current" {}
 
 locals {
@@ -77,6 +82,7 @@ module "switchboard" {
 
   issuer_jwks_uri      = var.issuer_jwks_uri
   authorized_audiences = var.audiences
+  issuer               = var.issuer
 }
 
 output "websocket_url" {
