@@ -1,16 +1,24 @@
 output "notifications" {
-  description = "The notifications topic and queue (backends → pusher)."
+  description = "The notifications topic and queue (backends → pusher), in SUMU's shape: the queue's ARN is what a backend's IAM policy names."
   value = {
-    topic = aws_sns_topic.channel["notifications"].arn
-    queue = aws_sqs_queue.channel["notifications"].url
+    topic = { name = aws_sns_topic.channel["notifications"].name, arn = aws_sns_topic.channel["notifications"].arn }
+    queue = {
+      name = aws_sqs_queue.channel["notifications"].name
+      arn  = aws_sqs_queue.channel["notifications"].arn
+      url  = aws_sqs_queue.channel["notifications"].url
+    }
   }
 }
 
 output "messages" {
-  description = "The messages topic and queue (clients → backends, presence)."
+  description = "The messages topic and queue (clients → backends, presence), in SUMU's shape."
   value = {
-    topic = aws_sns_topic.channel["messages"].arn
-    queue = aws_sqs_queue.channel["messages"].url
+    topic = { name = aws_sns_topic.channel["messages"].name, arn = aws_sns_topic.channel["messages"].arn }
+    queue = {
+      name = aws_sqs_queue.channel["messages"].name
+      arn  = aws_sqs_queue.channel["messages"].arn
+      url  = aws_sqs_queue.channel["messages"].url
+    }
   }
 }
 

@@ -256,3 +256,32 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "copy_messages_topic_to_queue" {
+  description = "Also deliver the messages topic (client publish, presence when presence_target is topic) into the messages queue. Off, as in SUMU: a client's send reaches the queue, its publish the topic's subscribers."
+  type        = bool
+  default     = false
+}
+
+variable "queue_visibility_timeout" {
+  description = "Seconds a received message stays hidden from other consumers (the notifications and messages queues); the pusher settles a message well within the default."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.queue_visibility_timeout >= 0 && var.queue_visibility_timeout <= 43200
+    error_message = "queue_visibility_timeout must be 0 to 43200 seconds (SQS's limits)."
+  }
+}
+
+variable "dead_letter_retention_seconds" {
+  description = "Seconds the dead-letter queues keep a message (the longest SQS allows, 14 days, by default: time to look at what failed)."
+  type        = number
+  default     = 1209600
+
+  validation {
+    condition     = var.dead_letter_retention_seconds >= 60 && var.dead_letter_retention_seconds <= 1209600
+    error_message = "dead_letter_retention_seconds must be 60 to 1209600 (14 days), SQS's limits."
+  }
+}
+
