@@ -6,6 +6,7 @@ import static dev.switchboard.service.Settings.optional;
 import static dev.switchboard.service.Settings.read;
 import static dev.switchboard.service.Settings.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
@@ -182,8 +183,8 @@ public record GatewaySettings(
                         var value = field.asString().orElse("");
                         switch (name) {
                             case "subscribe", "publish", "presence" -> rule.put(name, bool(value, name));
-                            case "publishRate" -> rule.put(name, decimal(value, name));
-                            case "history" -> rule.put(name, (long) decimal(value, name));
+                            // Numbers as JSON numbers, so that TopicRules checks them as it checks TOPICS_RULES.
+                            case "publishRate", "history" -> rule.set(name, number(json, value, name));
                             default -> rule.put(name, value);
                         }
                     }
@@ -218,12 +219,16 @@ public record GatewaySettings(
         };
     }
 
-    private static double decimal(String value, String field) {
+    private static JsonNode number(ObjectMapper json, String value, String field) {
         try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + " must be a number, not " + value, e);
+            var parsed = json.readTree(value.trim());
+            if (parsed != null && parsed.isNumber()) {
+                return parsed;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // not a number either
         }
+        throw new IllegalArgumentException(field + " must be a number, not " + value);
     }
 
     private static Duration positive(Config config, String key) {

@@ -142,11 +142,7 @@ public final class History {
                     return new Stored(position, item.get(FRAME).s(), false);
                 }
             }
-            var head = newest.isEmpty()
-                    ? new Position(newEpoch(), 0)
-                    : Items.isLive(newest.getFirst(), now)
-                            ? new Position(epochOf(newest.getFirst()), offsetOf(newest.getFirst()))
-                            : new Position(newEpoch(), offsetOf(newest.getFirst()));
+            var head = headOf(newest);
             var next = new Position(head.epoch(), head.offset() + 1);
             var text = frame.apply(next.epoch(), next.offset());
             if (tryPut(topic, next, text, retention, Optional.of(requestId))) {
@@ -278,18 +274,23 @@ public final class History {
             meter.read(Operation.READ_HISTORY, page.consumedCapacity());
             newest.addAll(page.items());
         });
-        Position head;
-        if (newest.isEmpty()) {
-            head = new Position(newEpoch(), 0);
-        } else if (!Items.isLive(newest.getFirst(), nowSeconds())) {
-            // Lost: its newest message expired. Offsets go on (the expired items may still be read past), the epoch
-            // changes, so a client holding an old offset is told it cannot recover.
-            head = new Position(newEpoch(), offsetOf(newest.getFirst()));
-        } else {
-            head = new Position(epochOf(newest.getFirst()), offsetOf(newest.getFirst()));
-        }
+        var head = headOf(newest);
         remember(topic, head);
         return head;
+    }
+
+    /** Where a topic stands, from its messages newest first (the first is all that counts). */
+    private Position headOf(List<Map<String, AttributeValue>> newestFirst) {
+        if (newestFirst.isEmpty()) {
+            return new Position(newEpoch(), 0);
+        }
+        var newest = newestFirst.getFirst();
+        if (!Items.isLive(newest, nowSeconds())) {
+            // Lost: its newest message expired. Offsets go on (the expired items may still be read past), the epoch
+            // changes, so a client holding an old offset is told it cannot recover.
+            return new Position(newEpoch(), offsetOf(newest));
+        }
+        return new Position(epochOf(newest), offsetOf(newest));
     }
 
     private QueryRequest.Builder newest(String topic) {

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The node's console, on the internal port only ({@code /console}): this node's connections (user, since, topics),
- * its topics with their subscribers on every node, the live nodes, recent errors and closes, key metrics over time
+ * its topics with their subscribers on every node (read at most every five seconds), the live nodes, recent errors and closes, key metrics over time
  * (sampled each time the page asks, kept for the last {@value #KEPT_SAMPLES} asks), and a form that sends a
  * notification request through the notifications queue — as a backend would, so the pusher delivers it. The page
  * and its script are this module's resources: nothing is fetched from outside. Thread-safe.
@@ -31,6 +31,13 @@ public final class Console {
     static final int SHOWN = 200;
 
     static final int KEPT_SAMPLES = 300;
+
+    /** How long the topics' node counts are reused. */
+    static final java.time.Duration TOPICS_REFRESH = java.time.Duration.ofSeconds(5);
+
+    private record Topics(long readAt, com.fasterxml.jackson.databind.node.ArrayNode topics) {}
+
+    private volatile Topics topics;
 
     private final LocalConnections hub;
     private final GatewayMetrics metrics;
@@ -88,20 +95,7 @@ public final class Console {
                     c.topicList().stream().sorted().forEach(item.putArray("topics")::add);
                 });
         state.put("connectionCount", hub.size());
-        var topics = state.putArray("topics");
-        hub.topics().stream().sorted().limit(SHOWN).forEach(topic -> {
-            var item = topics.addObject()
-                    .put("topic", topic)
-                    .put("here", hub.subscribersOf(topic).size());
-            var nodes = item.putArray("nodes");
-            try {
-                registry.topics()
-                        .nodesOf(topic)
-                        .forEach(n -> nodes.addObject().put("node", n.nodeId()).put("subscribers", n.subscribers()));
-            } catch (RuntimeException e) {
-                item.put("error", "the registry could not be read: " + e.getMessage());
-            }
-        });
+        state.set("topics", topics());
         var nodes = state.putArray("nodes");
         try {
             registry.nodes().live().forEach(n -> nodes.addObject()
@@ -132,6 +126,33 @@ public final class Console {
         }
         state.put("canNotify", notificationsQueueUrl.isPresent());
         return state.toString();
+    }
+
+    /**
+     * The topics here with their subscribers on every node: one registry Query per topic, so read at most every
+     * {@link #TOPICS_REFRESH} however many consoles poll.
+     */
+    private com.fasterxml.jackson.databind.node.ArrayNode topics() {
+        var cached = topics;
+        if (cached != null && System.nanoTime() - cached.readAt() < TOPICS_REFRESH.toNanos()) {
+            return cached.topics();
+        }
+        var read = json.createArrayNode();
+        hub.topics().stream().sorted().limit(SHOWN).forEach(topic -> {
+            var item = read.addObject()
+                    .put("topic", topic)
+                    .put("here", hub.subscribersOf(topic).size());
+            var nodes = item.putArray("nodes");
+            try {
+                registry.topics()
+                        .nodesOf(topic)
+                        .forEach(n -> nodes.addObject().put("node", n.nodeId()).put("subscribers", n.subscribers()));
+            } catch (RuntimeException e) {
+                item.put("error", "the registry could not be read: " + e.getMessage());
+            }
+        });
+        topics = new Topics(System.nanoTime(), read);
+        return read;
     }
 
     /** The form's notification request, checked as a JSON object, sent to the notifications queue. */
