@@ -260,14 +260,14 @@ final class ClientFrames {
     private void publish(ClientConnection connection, Frame.TopicPublish publish) {
         var kept = settings.topicRules().historyOf(publish.topic());
         if (kept.isEmpty()) {
-            relay.publish(publish.topic(), clients -> withClients(publish, clients));
+            relay.publish(publish.topic(), clients -> publish.withClients(clients));
             return;
         }
         try {
             aws.run(() -> relay.publishKept(
                     publish.topic(),
                     kept.get(),
-                    (clients, epoch, offset) -> withPosition(publish, clients, epoch, offset)));
+                    (clients, epoch, offset) -> publish.withPosition(clients, epoch, offset)));
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "publish not stored topic={0}: {1}", publish.topic(), e.getMessage());
             topicError(
@@ -436,32 +436,6 @@ final class ClientFrames {
      * y-webrtc's publish frame as relayed: the sender's own text with {@code clients} spliced in before its closing
      * brace, so numbers and everything else arrive exactly as sent, and nothing is serialized per publish.
      */
-    /** As {@link #withClients}, with the topic's {@code offset} and {@code epoch} (a topic with history). */
-    static String withPosition(Frame.TopicPublish publish, int clients, String epoch, long offset) {
-        var frame = publish.frame();
-        if (frame.has("clients") || frame.has("offset") || frame.has("epoch")) {
-            return frame.deepCopy()
-                    .put("clients", clients)
-                    .put("offset", offset)
-                    .put("epoch", epoch)
-                    .toString();
-        }
-        var text = publish.text();
-        var end = text.lastIndexOf('}');
-        return text.substring(0, end) + ",\"clients\":" + clients + ",\"offset\":" + offset + ",\"epoch\":"
-                + new com.fasterxml.jackson.databind.node.TextNode(epoch) + text.substring(end);
-    }
-
-    static String withClients(Frame.TopicPublish publish, int clients) {
-        if (publish.frame().has("clients")) {
-            // The sender set its own: replace it, as y-webrtc's server does.
-            return publish.frame().deepCopy().put("clients", clients).toString();
-        }
-        var text = publish.text();
-        var end = text.lastIndexOf('}');
-        return text.substring(0, end) + ",\"clients\":" + clients + text.substring(end);
-    }
-
     private interface OutputCall {
         void run() throws OutputException;
     }
@@ -544,11 +518,7 @@ final class ClientFrames {
     /** An error, about one topic when {@code topic} is not null: {@code {"type":"error","code","topic","message"}}. */
     private void topicError(ClientConnection connection, ErrorCode code, String topic, String message) {
         metrics.error(code);
-        var frame = json.createObjectNode().put("type", "error").put("code", code.wireName());
-        if (topic != null) {
-            frame.put("topic", topic);
-        }
-        reply(connection, "error", frame.put("message", message));
+        reply(connection, "error", code.frame(json.getNodeFactory(), topic, message));
     }
 
     private void reply(ClientConnection connection, String kind, ObjectNode frame) {

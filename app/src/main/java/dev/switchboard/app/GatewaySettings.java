@@ -12,6 +12,7 @@ import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
+import dev.switchboard.service.Settings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.spi.ConfigSource;
@@ -125,14 +126,10 @@ public record GatewaySettings(
                 auth(config),
                 text(config, "connections.table"),
                 text(config, "connections.index"),
-                list(optional(config, "connections.claims").orElse("")),
+                Settings.list(config, "connections.claims"),
                 optional(config, "messages.queue.url"),
                 optional(config, "messages.topic.arn"),
-                read(
-                        config,
-                        "presence.target",
-                        node -> PresenceTarget.valueOf(
-                                node.asString().get().trim().toUpperCase(Locale.ROOT))),
+                presenceTarget(config),
                 text(config, "outputs.source"),
                 integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                 integer(config, "limits.topics", 1, 100_000),
@@ -163,11 +160,19 @@ public record GatewaySettings(
                 optional(config, "notifications.queue.url"));
     }
 
+    /** {@code presence.target}: topic, queue or none. */
+    public static PresenceTarget presenceTarget(Config config) {
+        return read(
+                config,
+                "presence.target",
+                node -> PresenceTarget.valueOf(node.asString().get().trim().toUpperCase(Locale.ROOT)));
+    }
+
     /**
      * {@code topics.rules}: a YAML list of rules, or the whole list as JSON text ({@code TOPICS_RULES}); {@code
      * topics.grant.claim}: the token claim listing patterns a token grants (empty: none).
      */
-    private static TopicRules topicRules(Config config) {
+    public static TopicRules topicRules(Config config) {
         var node = config.get("topics.rules");
         List<TopicRules.Rule> rules;
         try {
@@ -282,7 +287,7 @@ public record GatewaySettings(
     }
 
     private static AuthSettings auth(Config config) {
-        var audiences = list(optional(config, "auth.audiences").orElse(""));
+        var audiences = Settings.list(config, "auth.audiences");
         var issuer = optional(config, "auth.issuer");
         var jwks = optional(config, "auth.jwks.uri");
         var secret = optional(config, "auth.hmac.secret");

@@ -46,7 +46,7 @@ public final class Main {
 
     /** The AWS clients the gateway uses; endpoints and region come from the SDK's own environment. */
     public record AwsClients(DynamoDbClient dynamoDb, SqsClient sqs, SnsClient sns) implements AutoCloseable {
-        static AwsClients fromEnvironment() {
+        public static AwsClients fromEnvironment() {
             var timeouts = ClientOverrideConfiguration.builder()
                     .apiCallTimeout(Duration.ofSeconds(10))
                     .apiCallAttemptTimeout(Duration.ofSeconds(3))

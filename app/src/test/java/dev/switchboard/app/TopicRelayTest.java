@@ -19,7 +19,7 @@ class TopicRelayTest {
         var sent =
                 "{ \"type\":\"publish\", \"topic\":\"r\", \"data\":{\"token\":1795368381639.7415,\"n\":12345678901234567890} }";
 
-        var relayed = ClientFrames.withClients((Frame.TopicPublish) parser.parse(sent), 3);
+        var relayed = ((Frame.TopicPublish) parser.parse(sent)).withClients(3);
 
         assertThat(relayed)
                 .isEqualTo("{ \"type\":\"publish\", \"topic\":\"r\", \"data\":{\"token\":1795368381639.7415,"
@@ -28,8 +28,8 @@ class TopicRelayTest {
 
     @Test
     void aClientsFieldOfTheSendersIsReplacedAsYWebrtcDoes() throws Exception {
-        var relayed = ClientFrames.withClients(
-                (Frame.TopicPublish) parser.parse("{\"type\":\"publish\",\"topic\":\"r\",\"clients\":99}"), 2);
+        var relayed = ((Frame.TopicPublish) parser.parse("{\"type\":\"publish\",\"topic\":\"r\",\"clients\":99}"))
+                .withClients(2);
 
         assertThat(new ObjectMapper().readTree(relayed).path("clients").asInt()).isEqualTo(2);
         assertThat(relayed).doesNotContain("99");

@@ -224,6 +224,20 @@ public final class Connections {
     }
 
     /**
+     * Everyone held by the given nodes, for a broadcast where no node record lists them (the pseudo-nodes of
+     * {@link ApiGatewayNodes}): one Query per node (every page), live items only.
+     */
+    public Map<String, List<Target>> everyoneOn(Collection<String> nodeIds) {
+        meter.call(Operation.READ_EVERYONE);
+        var everyone = new LinkedHashMap<String, List<Target>>();
+        for (var nodeId : nodeIds) {
+            everyone.put(
+                    nodeId, queries.targets(Operation.READ_EVERYONE, queries.partitionQuery(items.nodeKey(nodeId))));
+        }
+        return everyone;
+    }
+
+    /**
      * Deregisters a draining node's connections together, announcing what their users' presence owes: presence
      * first, {@code parallelism} users at a time, each user's connections in one conditional UpdateItem (per 50),
      * then the items of those that left in BatchWriteItems of 25 — no Query, since the node knows each connection's

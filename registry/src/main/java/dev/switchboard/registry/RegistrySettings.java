@@ -64,6 +64,10 @@ public record RegistrySettings(
         return new RegistrySettings(table, index, prefix, connectionTtl, nodeLease, size);
     }
 
+    public RegistrySettings withConnectionTtl(Duration ttl) {
+        return new RegistrySettings(table, index, prefix, ttl, nodeLease, pageSize);
+    }
+
     public RegistrySettings withNodeLease(Duration lease) {
         return new RegistrySettings(table, index, prefix, connectionTtl, lease, pageSize);
     }

@@ -3,6 +3,8 @@ package dev.switchboard.service;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,6 +39,16 @@ public final class Settings {
     /** An ISO-8601 duration ({@code PT30S}). */
     public static Duration duration(Config config, String key) {
         return read(config, key, node -> node.as(Duration.class).get());
+    }
+
+    /** A comma-separated list, each entry trimmed, empty ones dropped; empty when absent. */
+    public static List<String> list(Config config, String key) {
+        return optional(config, key)
+                .map(value -> Arrays.stream(value.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
     }
 
     public static <T> T read(Config config, String key, Function<Config, T> reader) {

@@ -1,5 +1,8 @@
 package dev.switchboard.app.protocol;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Every error a client can be sent, as {@code {"type":"error","code":"<wire name>","message":"…"}}. After each the
  * connection stays open; only abuse closes it (see {@link CloseCode}).
@@ -36,8 +39,22 @@ public enum ErrorCode {
     OUTPUT_FAILED,
     /** This gateway has no output configured for that action. */
     OUTPUT_NOT_CONFIGURED,
+    /**
+     * A frame this deployment does not take: behind a real API Gateway (the serverless deployment), topic presence,
+     * history, recovery and {@code refresh} are not available.
+     */
+    NOT_SUPPORTED,
     /** A failure of ours; the frame was not handled. */
     INTERNAL;
+
+    /** The error frame: {@code {"type":"error","code","topic","message"}}, {@code topic} only when not null. */
+    public ObjectNode frame(JsonNodeFactory json, String topic, String message) {
+        var frame = json.objectNode().put("type", "error").put("code", wireName());
+        if (topic != null) {
+            frame.put("topic", topic);
+        }
+        return frame.put("message", message);
+    }
 
     /** The name on the wire: lower-case, with underscores ({@code invalid_json}). */
     public String wireName() {

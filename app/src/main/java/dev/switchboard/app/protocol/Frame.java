@@ -2,6 +2,7 @@ package dev.switchboard.app.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,30 @@ public sealed interface Frame {
      *
      * @param text the frame as the client sent it, relayed byte for byte (plus {@code clients})
      */
-    record TopicPublish(String topic, ObjectNode frame, String text) implements Frame {}
+    record TopicPublish(String topic, ObjectNode frame, String text) implements Frame {
+        /** The frame as relayed: as sent, plus {@code "clients": N}, as y-webrtc's server does (it replaces one). */
+        public String withClients(int clients) {
+            if (frame.has("clients")) {
+                return frame.deepCopy().put("clients", clients).toString();
+            }
+            var end = text.lastIndexOf('}');
+            return text.substring(0, end) + ",\"clients\":" + clients + text.substring(end);
+        }
+
+        /** As {@link #withClients}, with the topic's {@code offset} and {@code epoch} (a topic with history). */
+        public String withPosition(int clients, String epoch, long offset) {
+            if (frame.has("clients") || frame.has("offset") || frame.has("epoch")) {
+                return frame.deepCopy()
+                        .put("clients", clients)
+                        .put("offset", offset)
+                        .put("epoch", epoch)
+                        .toString();
+            }
+            var end = text.lastIndexOf('}');
+            return text.substring(0, end) + ",\"clients\":" + clients + ",\"offset\":" + offset + ",\"epoch\":"
+                    + new TextNode(epoch) + text.substring(end);
+        }
+    }
 
     /** {@code {"type":"refresh","token":…}}: a fresh token for this connection, before its own expires. */
     record Refresh(String token) implements Frame {

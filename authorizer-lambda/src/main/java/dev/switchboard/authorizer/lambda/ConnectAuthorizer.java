@@ -2,6 +2,7 @@ package dev.switchboard.authorizer.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.TokenExtractor;
 import dev.switchboard.authorizer.TokenVerifier;
@@ -17,11 +18,15 @@ import java.util.Optional;
  * API Gateway WebSocket {@code $connect} REQUEST authorizer. Takes the token from the {@code authorization} query
  * parameter or an {@code Authorization: Bearer} header and answers SUMU's shape: {@code principalId} = the user, an
  * IAM policy allowing (or, for a bad token, denying) {@code execute-api:Invoke} on the configured resources, and a
- * {@code context} with {@code user_id} and the configured claims, which the $connect integration receives.
+ * {@code context} with {@code user_id}, each configured claim as a string (SUMU's way) and all of them as one JSON
+ * text under {@value #CLAIMS}, which every route's integration receives.
  * The verifier (and its JWKS cache) lives as long as the Lambda container. Never logs a token.
  */
 public final class ConnectAuthorizer implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final System.Logger LOG = System.getLogger(ConnectAuthorizer.class.getName());
+
+    /** The context key holding the context claims as one JSON object text. */
+    public static final String CLAIMS = "claims";
 
     private final LambdaSettings settings;
     private final TokenVerifier verifier;
@@ -29,6 +34,11 @@ public final class ConnectAuthorizer implements RequestHandler<Map<String, Objec
     /** For the Lambda runtime: settings from the environment. */
     public ConnectAuthorizer() {
         this(LambdaSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** With settings from this environment (the Lambda's names), as the runtime's constructor reads them. */
+    public static ConnectAuthorizer fromEnvironment(Map<String, String> environment) {
+        return new ConnectAuthorizer(LambdaSettings.fromEnvironment(environment));
     }
 
     ConnectAuthorizer(LambdaSettings settings) {
@@ -51,10 +61,16 @@ public final class ConnectAuthorizer implements RequestHandler<Map<String, Objec
             var principal = verifier.verify(token.get());
             var answerContext = new LinkedHashMap<String, Object>();
             answerContext.put("user_id", principal.userId());
+            var claims = new LinkedHashMap<String, Object>();
             for (var claim : settings.contextClaims()) {
-                Optional.ofNullable(principal.claims().get(claim))
-                        .ifPresent(v -> answerContext.put(claim, String.valueOf(v)));
+                Optional.ofNullable(principal.claims().get(claim)).ifPresent(v -> {
+                    answerContext.put(claim, String.valueOf(v));
+                    claims.put(claim, v);
+                });
             }
+            // A context holds strings, numbers and booleans only: the claims with their JSON types (lists for topic
+            // rules' {claim.NAME}) travel as one JSON text, which the serverless gateway reads on every route.
+            answerContext.put(CLAIMS, JSONObjectUtils.toJSONString(claims));
             return answer(principal.userId(), "Allow", resources, answerContext);
         } catch (InvalidTokenException e) {
             LOG.log(Level.INFO, "connect refused reason={0}", e.reason());

@@ -38,13 +38,14 @@ class ConnectAuthorizerIT {
                 "AUTH_ISSUER",
                 issuer.issuer(),
                 "AUTH_CONTEXT_CLAIMS",
-                "email")));
+                "email,rooms")));
     }
 
     @Test
     void aValidTokenInTheQueryStringIsAllowedWithTheUserAsPrincipal() throws IOException {
         var token = issuer.sign(issuer.claims("alice", "switchboard")
                 .claim("email", "alice@example.com")
+                .claim("rooms", List.of("red", "blue"))
                 .build());
 
         var answer = authorizer.handleRequest(event("connect-query.json", token), null);
@@ -54,7 +55,17 @@ class ConnectAuthorizerIT {
                 .containsEntry("Effect", "Allow")
                 .containsEntry("Action", "execute-api:Invoke")
                 .containsEntry("Resource", List.of(METHOD_ARN));
-        assertThat(answer.get("context")).isEqualTo(Map.of("user_id", "alice", "email", "alice@example.com"));
+        // Each claim as a string (SUMU's way), and all of them with their JSON types, lists included, as one text.
+        assertThat(answer.get("context"))
+                .isEqualTo(Map.of(
+                        "user_id",
+                        "alice",
+                        "email",
+                        "alice@example.com",
+                        "rooms",
+                        "[red, blue]",
+                        "claims",
+                        "{\"email\":\"alice@example.com\",\"rooms\":[\"red\",\"blue\"]}"));
     }
 
     @Test

@@ -68,6 +68,11 @@ public final class Delivery implements AutoCloseable {
                 .build();
     }
 
+    /** Whether every post goes to one fixed endpoint (a real API Gateway) rather than to each connection's node. */
+    public boolean throughApiGateway() {
+        return fixedEndpoint.isPresent();
+    }
+
     /** Posts {@code data} to every target and waits for every post to end (delivered, gone or failed). */
     public Report deliver(Collection<Target> targets, String data) throws InterruptedException {
         var bytes = SdkBytes.fromUtf8String(data);

@@ -1,6 +1,7 @@
 package dev.switchboard.pusher.fanout;
 
 import dev.switchboard.pusher.request.NotificationRequest;
+import dev.switchboard.registry.ApiGatewayNodes;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Target;
 import java.lang.System.Logger.Level;
@@ -59,8 +60,15 @@ public final class FanOut {
      * a connection gone.
      */
     public Outcome fanOut(NotificationRequest request) throws InterruptedException {
-        var targets = resolve(request);
-        var report = delivery.deliver(targets, request.data());
+        return deliver(resolve(request), request.data());
+    }
+
+    /**
+     * Posts {@code data} to each target and removes those found gone from the registry: a request's last step, and
+     * the serverless gateway's topic publish (app-lambda), which resolves its subscribers itself.
+     */
+    public Outcome deliver(Collection<Target> targets, String data) throws InterruptedException {
+        var report = delivery.deliver(targets, data);
         prune(report.gone());
         return new Outcome(
                 targets.size(), report.delivered(), report.gone().size(), report.failed(), report.firstFailure());
@@ -70,10 +78,11 @@ public final class FanOut {
     Collection<Target> resolve(NotificationRequest request) throws InterruptedException {
         var found = new LinkedHashMap<String, Target>();
         if (request.broadcast()) {
-            registry.connections()
-                    .everyone()
-                    .values()
-                    .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
+            // Behind a real API Gateway, connections are under its pseudo-nodes, which have no node record.
+            var everyone = delivery.throughApiGateway()
+                    ? registry.connections().everyoneOn(ApiGatewayNodes.all()).values()
+                    : registry.connections().everyone().values();
+            everyone.forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
         } else {
             var lookups = new ArrayList<Supplier<List<Target>>>();
             request.users()
