@@ -12,7 +12,7 @@ resource "aws_sqs_queue" "channel" {
 
   name                       = "${var.prefix}-${each.key}"
   kms_master_key_id          = var.kms_key_arn
-  visibility_timeout_seconds = var.queue_visibility_timeout
+  visibility_timeout_seconds = local.visibility_timeout
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dead_letter[each.key].arn
     maxReceiveCount     = var.max_receive_count

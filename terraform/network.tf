@@ -1,4 +1,6 @@
 resource "aws_security_group" "alb" {
+  count = local.ecs ? 1 : 0
+
   name        = "${var.prefix}-alb"
   description = "The load balancer: wss:// from anywhere."
   vpc_id      = var.vpc_id
@@ -6,7 +8,9 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "alb_https" {
-  security_group_id = aws_security_group.alb.id
+  count = local.ecs ? 1 : 0
+
+  security_group_id = aws_security_group.alb[0].id
   description       = "HTTPS and wss:// from clients"
   cidr_ipv4         = "0.0.0.0/0"
   from_port         = 443
@@ -15,15 +19,19 @@ resource "aws_vpc_security_group_ingress_rule" "alb_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_gateways" {
-  security_group_id            = aws_security_group.alb.id
+  count = local.ecs ? 1 : 0
+
+  security_group_id            = aws_security_group.alb[0].id
   description                  = "to the gateways' public and health ports"
-  referenced_security_group_id = aws_security_group.gateway.id
+  referenced_security_group_id = aws_security_group.gateway[0].id
   from_port                    = local.public_port
   to_port                      = local.internal_port
   ip_protocol                  = "tcp"
 }
 
 resource "aws_security_group" "gateway" {
+  count = local.ecs ? 1 : 0
+
   name        = "${var.prefix}-gateway"
   description = "Gateways: the public port from the load balancer; the internal Management API port only from gateways and pushers."
   vpc_id      = var.vpc_id
@@ -31,6 +39,8 @@ resource "aws_security_group" "gateway" {
 }
 
 resource "aws_security_group" "pusher" {
+  count = local.ecs ? 1 : 0
+
   name        = "${var.prefix}-pusher"
   description = "Pushers: no inbound traffic."
   vpc_id      = var.vpc_id
@@ -38,27 +48,31 @@ resource "aws_security_group" "pusher" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "gateway_public" {
-  security_group_id            = aws_security_group.gateway.id
+  count = local.ecs ? 1 : 0
+
+  security_group_id            = aws_security_group.gateway[0].id
   description                  = "WebSocket from the load balancer"
-  referenced_security_group_id = aws_security_group.alb.id
+  referenced_security_group_id = aws_security_group.alb[0].id
   from_port                    = local.public_port
   to_port                      = local.public_port
   ip_protocol                  = "tcp"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "gateway_health" {
-  security_group_id            = aws_security_group.gateway.id
+  count = local.ecs ? 1 : 0
+
+  security_group_id            = aws_security_group.gateway[0].id
   description                  = "health checks from the load balancer"
-  referenced_security_group_id = aws_security_group.alb.id
+  referenced_security_group_id = aws_security_group.alb[0].id
   from_port                    = local.internal_port
   to_port                      = local.internal_port
   ip_protocol                  = "tcp"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "internal" {
-  for_each = { gateway = aws_security_group.gateway.id, pusher = aws_security_group.pusher.id }
+  for_each = local.ecs ? { gateway = aws_security_group.gateway[0].id, pusher = aws_security_group.pusher[0].id } : {}
 
-  security_group_id            = aws_security_group.gateway.id
+  security_group_id            = aws_security_group.gateway[0].id
   description                  = "Management API from ${each.key}s"
   referenced_security_group_id = each.value
   from_port                    = local.internal_port
@@ -67,7 +81,7 @@ resource "aws_vpc_security_group_ingress_rule" "internal" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "out" {
-  for_each = { gateway = aws_security_group.gateway.id, pusher = aws_security_group.pusher.id }
+  for_each = local.ecs ? { gateway = aws_security_group.gateway[0].id, pusher = aws_security_group.pusher[0].id } : {}
 
   security_group_id = each.value
   description       = "AWS APIs, the image registry, the JWKS, other gateways"
@@ -76,9 +90,11 @@ resource "aws_vpc_security_group_egress_rule" "out" {
 }
 
 resource "aws_lb" "gateway" {
+  count = local.ecs ? 1 : 0
+
   name               = "${var.prefix}-gateway"
   load_balancer_type = "application"
-  security_groups    = [aws_security_group.alb.id]
+  security_groups    = [aws_security_group.alb[0].id]
   subnets            = var.public_subnet_ids
   # WebSocket connections stay open while idle (the gateway pings every 30 s).
   idle_timeout = 300
@@ -86,6 +102,8 @@ resource "aws_lb" "gateway" {
 }
 
 resource "aws_lb_target_group" "gateway" {
+  count = local.ecs ? 1 : 0
+
   name                 = "${var.prefix}-gateway"
   port                 = local.public_port
   protocol             = "HTTP"
@@ -106,7 +124,9 @@ resource "aws_lb_target_group" "gateway" {
 }
 
 resource "aws_lb_listener" "wss" {
-  load_balancer_arn = aws_lb.gateway.arn
+  count = local.ecs ? 1 : 0
+
+  load_balancer_arn = aws_lb.gateway[0].arn
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -114,7 +134,7 @@ resource "aws_lb_listener" "wss" {
 
   default_action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.gateway.arn
+    target_group_arn = aws_lb_target_group.gateway[0].arn
   }
 
   tags = local.tags

@@ -32,19 +32,34 @@ output "connections_table" {
 }
 
 output "websocket_url" {
-  description = "Where clients connect (add ?authorization=<JWT>); point a DNS name covered by the certificate at the load balancer."
-  value       = "wss://${aws_lb.gateway.dns_name}/ws"
+  description = "Where clients connect (add ?authorization=<JWT>). ecs: the load balancer (point a DNS name covered by the certificate at it); serverless: the API's stage."
+  value       = local.ecs ? "wss://${aws_lb.gateway[0].dns_name}/ws" : aws_apigatewayv2_stage.ws[0].invoke_url
 }
 
 output "load_balancer" {
-  description = "The load balancer's DNS name and zone, for a DNS alias record."
-  value = {
-    dns_name = aws_lb.gateway.dns_name
-    zone_id  = aws_lb.gateway.zone_id
-  }
+  description = "Deployment ecs: the load balancer's DNS name and zone, for a DNS alias record (null with serverless)."
+  value = local.ecs ? {
+    dns_name = aws_lb.gateway[0].dns_name
+    zone_id  = aws_lb.gateway[0].zone_id
+  } : null
 }
 
 output "cluster_name" {
-  description = "The ECS cluster running the gateway and pusher services."
-  value       = aws_ecs_cluster.this.name
+  description = "Deployment ecs: the ECS cluster running the gateway and pusher services (null with serverless)."
+  value       = local.ecs ? aws_ecs_cluster.this[0].name : null
+}
+
+output "ws_api_id" {
+  description = "Deployment serverless: the WebSocket API's id (SUMU's output; null with ecs)."
+  value       = local.serverless ? aws_apigatewayv2_api.ws[0].id : null
+}
+
+output "ws_api_stage_name" {
+  description = "Deployment serverless: the WebSocket API's stage (SUMU's output; null with ecs)."
+  value       = local.serverless ? aws_apigatewayv2_stage.ws[0].name : null
+}
+
+output "apigw_endpoint" {
+  description = "Deployment serverless: the Management API endpoint backends may post to (@connections; null with ecs)."
+  value       = local.serverless ? local.apigw_endpoint : null
 }

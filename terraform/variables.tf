@@ -1,3 +1,14 @@
+variable "deployment" {
+  description = "How the gateway and pusher run: ecs (Fargate services behind an ALB, always on) or serverless (an API Gateway WebSocket API and Lambda functions, nothing paid while idle). README.md compares them."
+  type        = string
+  default     = "ecs"
+
+  validation {
+    condition     = contains(["ecs", "serverless"], var.deployment)
+    error_message = "deployment must be ecs or serverless."
+  }
+}
+
 variable "prefix" {
   description = "Prefix of every resource name (the table is <prefix>-connections, the queues <prefix>-notifications, ...)."
   type        = string
@@ -68,61 +79,67 @@ variable "max_receive_count" {
 }
 
 variable "vpc_id" {
-  description = "The VPC the services and the load balancer run in."
+  description = "The VPC the services and the load balancer run in. Deployment ecs only, required there."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    condition     = var.vpc_id == null ? true : can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
     error_message = "vpc_id must be a VPC id (vpc-...)."
   }
 }
 
 variable "subnet_ids" {
-  description = "Private subnets for the gateway and pusher tasks (they need a route to AWS APIs and the image registry)."
+  description = "Private subnets for the gateway and pusher tasks (they need a route to AWS APIs and the image registry). Deployment ecs only, required there."
   type        = list(string)
+  default     = null
 
   validation {
-    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    condition     = var.subnet_ids == null ? true : (length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))]))
     error_message = "subnet_ids must hold at least one subnet id (subnet-...)."
   }
 }
 
 variable "public_subnet_ids" {
-  description = "Public subnets for the load balancer (at least two, in different availability zones)."
+  description = "Public subnets for the load balancer (at least two, in different availability zones). Deployment ecs only, required there."
   type        = list(string)
+  default     = null
 
   validation {
-    condition     = length(var.public_subnet_ids) >= 2 && alltrue([for s in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    condition     = var.public_subnet_ids == null ? true : (length(var.public_subnet_ids) >= 2 && alltrue([for s in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))]))
     error_message = "public_subnet_ids must hold at least two subnet ids (an ALB spans two availability zones)."
   }
 }
 
 variable "certificate_arn" {
-  description = "The ACM certificate of the load balancer's HTTPS (wss://) listener."
+  description = "The ACM certificate of the load balancer's HTTPS (wss://) listener. Deployment ecs only, required there."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
+    condition     = var.certificate_arn == null ? true : can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:...)."
   }
 }
 
 variable "gateway_image" {
-  description = "The gateway's container image URI (docker/gateway.Dockerfile)."
+  description = "The gateway's container image URI (docker/gateway.Dockerfile). Deployment ecs only, required there."
   type        = string
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.gateway_image)) > 0
+    condition     = var.gateway_image == null ? true : length(trimspace(var.gateway_image)) > 0
     error_message = "gateway_image must name an image."
   }
 }
 
 variable "pusher_image" {
-  description = "The pusher's container image URI (docker/pusher.Dockerfile)."
+  description = "The pusher's container image URI (docker/pusher.Dockerfile). Deployment ecs only, required there."
   type        = string
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.pusher_image)) > 0
+    condition     = var.pusher_image == null ? true : length(trimspace(var.pusher_image)) > 0
     error_message = "pusher_image must name an image."
   }
 }
@@ -264,12 +281,12 @@ variable "copy_messages_topic_to_queue" {
 }
 
 variable "queue_visibility_timeout" {
-  description = "Seconds a received message stays hidden from other consumers (the notifications and messages queues); the pusher settles a message well within the default."
+  description = "Seconds a received message stays hidden from other consumers (the notifications and messages queues). null: 30 with deployment ecs (the pusher settles a message well within it), six times pusher_lambda_timeout with serverless (as AWS advises for a Lambda event source)."
   type        = number
-  default     = 30
+  default     = null
 
   validation {
-    condition     = var.queue_visibility_timeout >= 0 && var.queue_visibility_timeout <= 43200
+    condition     = var.queue_visibility_timeout == null ? true : (var.queue_visibility_timeout >= 0 && var.queue_visibility_timeout <= 43200)
     error_message = "queue_visibility_timeout must be 0 to 43200 seconds (SQS's limits)."
   }
 }
@@ -285,3 +302,104 @@ variable "dead_letter_retention_seconds" {
   }
 }
 
+
+variable "presence_source" {
+  description = "SUMU's name for presence_target (topic, queue or none); when set, it wins."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.presence_source == null ? true : contains(["topic", "queue", "none"], var.presence_source)
+    error_message = "presence_source must be topic, queue or none."
+  }
+}
+
+variable "topic_rules" {
+  description = "The gateway's topic rules as JSON text (TOPICS_RULES: the root README's \"Topic rules\"); null keeps the gateway's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.topic_rules == null ? true : can(tolist(jsondecode(var.topic_rules)))
+    error_message = "topic_rules must be a JSON list of rules."
+  }
+}
+
+variable "token_context_claims" {
+  description = "Deployment serverless: token claims the authorizer passes to the gateway on every route, for topic rules' {claim.NAME} (for example [\"rooms\"])."
+  type        = list(string)
+  default     = []
+}
+
+variable "stage_name" {
+  description = "Deployment serverless: the WebSocket API's stage, the last part of its URL (SUMU's name)."
+  type        = string
+  default     = "production"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, '-' or '_'."
+  }
+}
+
+variable "apigw_endpoint" {
+  description = "Deployment serverless: the Management API endpoint the Lambdas post to (SUMU's name); null: the stage's own https://{api-id}.execute-api.{region}.amazonaws.com/{stage}."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.apigw_endpoint == null ? true : can(regex("^https://", var.apigw_endpoint))
+    error_message = "apigw_endpoint must be an https:// URL."
+  }
+}
+
+variable "lambda_packages_dir" {
+  description = "Deployment serverless: the directory holding app-lambda/, pusher-lambda/ and authorizer-lambda/ with their target/*.zip, as `mvn package` leaves them; null: the repository this module is in."
+  type        = string
+  default     = null
+}
+
+variable "lambda_memory_size" {
+  description = "Deployment serverless: MiB of the gateway's and the pusher's functions (CPU grows with it; the authorizer gets half)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.lambda_memory_size >= 256 && var.lambda_memory_size <= 10240
+    error_message = "lambda_memory_size must be 256 to 10240 MiB."
+  }
+}
+
+variable "pusher_lambda_timeout" {
+  description = "Deployment serverless: seconds one batch of notifications may take in the pusher's function."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.pusher_lambda_timeout >= 3 && var.pusher_lambda_timeout <= 900
+    error_message = "pusher_lambda_timeout must be 3 to 900 seconds (Lambda's limits)."
+  }
+}
+
+variable "pusher_lambda_concurrency" {
+  description = "Deployment serverless: most pusher functions the queue's event source runs at once (2-1000)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.pusher_lambda_concurrency >= 2 && var.pusher_lambda_concurrency <= 1000
+    error_message = "pusher_lambda_concurrency must be 2 to 1000 (the event source mapping's maximum concurrency)."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Deployment serverless: messages per second the stage accepts, across all clients (API Gateway's throttling)."
+  type        = number
+  default     = 1000
+}
+
+variable "throttling_burst_limit" {
+  description = "Deployment serverless: messages the stage accepts at once above the rate."
+  type        = number
+  default     = 500
+}

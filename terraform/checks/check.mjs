@@ -90,8 +90,88 @@ export async function checkModule(dir) {
   for (const name of declared.variable) {
     if (!used.has(`variable.${name}`)) problems.push(`${dir}: variable "${name}" is declared but never used`);
   }
+  for (const file of files) problems.push(...(await checkModuleCalls(dir, file)));
   if (existsSync(join(dir, "README.md"))) problems.push(...(await checkReadme(dir, files)));
   return problems;
+}
+
+const MODULE_META = new Set(["source", "version", "providers", "count", "for_each", "depends_on"]);
+
+// Each call of a local module (source "./…" or "../…") against that module's variables: every argument is one of
+// them, every variable without a default is given, and a literal (or a variable of the caller's whose type is
+// declared) fits the variable's type.
+async function checkModuleCalls(dir, file) {
+  const problems = [];
+  let json;
+  try {
+    json = await parse(file, readFileSync(join(dir, file), "utf8"));
+  } catch {
+    return problems; // reported by checkModule
+  }
+  const callerTypes = {};
+  for (const [name, [v]] of Object.entries(json.variable ?? {})) callerTypes[name] = typeOf(v.type);
+  for (const [name, calls] of Object.entries(json.module ?? {})) {
+    for (const call of calls) {
+      const source = call.source;
+      if (typeof source !== "string" || !/^\.\.?\//.test(source)) continue;
+      const where = `${join(dir, file)}: module.${name}`;
+      const target = join(dir, source);
+      const variables = {};
+      for (const f of existsSync(target) ? readdirSync(target).filter((x) => x.endsWith(".tf")) : []) {
+        try {
+          const module = await parse(f, readFileSync(join(target, f), "utf8"));
+          for (const [v, [body]] of Object.entries(module.variable ?? {})) variables[v] = body;
+        } catch {
+          problems.push(`${where}: ${join(target, f)} does not parse`);
+        }
+      }
+      if (Object.keys(variables).length === 0) {
+        problems.push(`${where}: no variables found in its source ${source}`);
+        continue;
+      }
+      for (const [argument, value] of Object.entries(call)) {
+        if (MODULE_META.has(argument)) continue;
+        const variable = variables[argument];
+        if (!variable) {
+          problems.push(`${where}: argument "${argument}" is not a variable of ${source}`);
+          continue;
+        }
+        const expected = typeOf(variable.type);
+        const given = literalType(value) ?? callerTypes[String(value).match(/^\$\{var\.(\w+)\}$/)?.[1]];
+        if (given && !fits(given, expected)) problems.push(`${where}: argument "${argument}" is ${given}, the variable's type is ${expected}`);
+      }
+      for (const [v, body] of Object.entries(variables)) {
+        if (!("default" in body) && !(v in call)) problems.push(`${where}: missing required variable "${v}" of ${source}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function typeOf(type) {
+  return String(type ?? "any").replace(/^\$\{(.*)\}$/s, "$1").replace(/\s+/g, "");
+}
+
+// A literal's type as Terraform would see it; undefined for an expression (its type is not known here).
+function literalType(value) {
+  if (typeof value === "string") return value.includes("${") ? undefined : "string";
+  if (typeof value === "number") return "number";
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return "list";
+  if (value && typeof value === "object") return "object";
+  return undefined;
+}
+
+// Whether a value of type `given` converts to `expected`, as Terraform's conversions allow (numbers and bools
+// become strings; a list is no string, a string no list).
+function fits(given, expected) {
+  const kind = (t) => (/^(list|set|tuple)/.test(t) ? "list" : /^(map|object)/.test(t) ? "object" : t);
+  const [g, e] = [kind(given), kind(expected)];
+  if (e === "any" || g === "any") return true;
+  if (g !== e) return e === "string" && (g === "number" || g === "bool");
+  // The same kind: a literal collection's elements are not looked into; two declared types must agree.
+  if (given === "list" || given === "object" || !["list", "object"].includes(g)) return true;
+  return given.replace(/^set/, "list") === expected.replace(/^set/, "list");
 }
 
 // The README's input and output tables (between <!-- inputs:begin/end --> and <!-- outputs:begin/end -->) must

@@ -43,30 +43,63 @@ export async function checkConsistency(root) {
   return problems;
 }
 
-// The environment Terraform gives each service must be names that service reads (each key of gateway.yaml and
-// pusher.yaml names its variable in a comment), AWS_REGION aside, and must include what the service cannot start
-// without.
+// The environment Terraform gives each service and function must be names that it reads (each key of gateway.yaml
+// and pusher.yaml names its variable in a comment; the authorizer Lambda reads env.get("…")), AWS_REGION and
+// JAVA_TOOL_OPTIONS aside, and must include what it cannot start without. An environment is a local whose map may
+// merge other locals; they are followed.
+const SOURCES = ["terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf"];
+const PLATFORM = new Set(["AWS_REGION", "JAVA_TOOL_OPTIONS"]);
+
 function environment(root) {
-  const ecs = readFileSync(join(root, "terraform/ecs.tf"), "utf8");
-  const problems = [];
+  const tf = SOURCES.map((file) => readFileSync(join(root, file), "utf8")).join("\n");
+  const yamlNames = (yaml) => new Set([...readFileSync(join(root, yaml), "utf8").matchAll(/#\s*([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1]));
+  const authorizer = "authorizer-lambda/src/main/java/dev/switchboard/authorizer/lambda/LambdaSettings.java";
+  const authorizerNames = new Set([...readFileSync(join(root, authorizer), "utf8").matchAll(/env\.get\("([A-Z0-9_]+)"\)/g)].map((m) => m[1]));
   const services = {
-    gateway: { yaml: "app/src/main/resources/gateway.yaml", start: "gateway_environment = merge(", end: "pusher_environment = {", required: ["AUTH_JWKS_URI", "CONNECTIONS_TABLE"] },
-    pusher: { yaml: "pusher/src/main/resources/pusher.yaml", start: "pusher_environment = {", end: "\n  }\n", required: ["NOTIFICATIONS_QUEUE_URL", "CONNECTIONS_TABLE"] },
+    "gateway (ecs)": { local: "gateway_environment", reads: yamlNames("app/src/main/resources/gateway.yaml"), source: "gateway.yaml", required: ["AUTH_JWKS_URI", "CONNECTIONS_TABLE"] },
+    "pusher (ecs)": { local: "pusher_environment", reads: yamlNames("pusher/src/main/resources/pusher.yaml"), source: "pusher.yaml", required: ["NOTIFICATIONS_QUEUE_URL", "CONNECTIONS_TABLE"] },
+    "gateway (serverless)": { local: "gateway_function_environment", reads: yamlNames("app/src/main/resources/gateway.yaml"), source: "gateway.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
+    "pusher (serverless)": { local: "pusher_function_environment", reads: yamlNames("pusher/src/main/resources/pusher.yaml"), source: "pusher.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
+    "authorizer (serverless)": { local: "authorizer_environment", reads: authorizerNames, source: "LambdaSettings.java", required: ["AUTH_JWKS_URI"] },
   };
-  for (const [service, { yaml, start, end, required }] of Object.entries(services)) {
-    const reads = new Set([...readFileSync(join(root, yaml), "utf8").matchAll(/#\s*([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1]));
-    const from = ecs.indexOf(start);
-    const section = ecs.slice(from, ecs.indexOf(end, from + start.length));
-    const sets = [...section.matchAll(/^\s+([A-Z][A-Z0-9_]+)\s+=/gm)].map((m) => m[1]);
-    sets.push(...[...section.matchAll(/\{\s*([A-Z][A-Z0-9_]+)\s*=/g)].map((m) => m[1]));
-    for (const name of new Set(sets)) {
-      if (name !== "AWS_REGION" && !reads.has(name)) problems.push(`terraform/ecs.tf sets ${name} for the ${service}, which ${yaml} does not read`);
+  const problems = [];
+  for (const [service, { local, reads, source, required }] of Object.entries(services)) {
+    const sets = names(tf, local, new Set());
+    if (sets === null) {
+      problems.push(`terraform/ has no local ${local} (the ${service}'s environment)`);
+      continue;
+    }
+    for (const name of sets) {
+      if (!PLATFORM.has(name) && !reads.has(name)) problems.push(`terraform/ sets ${name} for the ${service}, which ${source} does not read`);
     }
     for (const name of required) {
-      if (!sets.includes(name)) problems.push(`terraform/ecs.tf does not set ${name}, without which the ${service} does not start`);
+      if (!sets.has(name)) problems.push(`terraform/ does not set ${name}, without which the ${service} does not start`);
     }
   }
   return problems;
+}
+
+// The variable names a local's value sets: its own KEY = entries, and those of every local it refers to.
+function names(tf, local, seen) {
+  const at = tf.search(new RegExp(`^\\s+${local}\\s+=\\s`, "m"));
+  if (at < 0) return null;
+  seen.add(local);
+  const text = tf.slice(at);
+  const open = text.search(/[({]/);
+  let depth = 0;
+  let end = open;
+  for (; end < text.length; end++) {
+    if ("({[".includes(text[end])) depth++;
+    else if (")}]".includes(text[end]) && --depth === 0) break;
+  }
+  const body = text.slice(open, end + 1);
+  const found = new Set([...body.matchAll(/(?:^|[{,]|\n)\s*([A-Z][A-Z0-9_]+)\s+=/g)].map((m) => m[1]));
+  for (const [, other] of body.matchAll(/local\.(\w+)/g)) {
+    if (seen.has(other)) continue;
+    const more = names(tf, other, seen);
+    if (more !== null && /environment|options|rules/.test(other)) for (const name of more) found.add(name);
+  }
+  return found;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

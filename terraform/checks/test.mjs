@@ -28,9 +28,11 @@ for (const [name, file, from, to, expected] of [
   ["ttl", "terraform/dynamodb.tf", 'attribute_name = "ttl"', 'attribute_name = "expires"', "TTL attribute"],
   ["environment", "terraform/ecs.tf", "PRESENCE_TARGET ", "PRESENCE_TARGT  ", "sets PRESENCE_TARGT for the gateway"],
   ["required environment", "terraform/ecs.tf", "NOTIFICATIONS_QUEUE_URL =", "NOTIFICATIONS_QUEUE    =", "does not set NOTIFICATIONS_QUEUE_URL"],
+  ["function environment", "terraform/serverless.tf", "    APIGW_ENDPOINT    = local.apigw_endpoint", "    APIGW_URL         = local.apigw_endpoint", "does not set APIGW_ENDPOINT, without which the pusher (serverless)"],
+  ["authorizer environment", "terraform/serverless.tf", "{ AUTH_CONTEXT_CLAIMS =", "{ AUTH_CLAIMS =", "sets AUTH_CLAIMS for the authorizer (serverless)"],
 ]) {
   const copy = mkdtempSync(join(tmpdir(), "consistency-"));
-  for (const part of ["terraform/dynamodb.tf", "terraform/main.tf", "terraform/ecs.tf", "registry/src/main/java/dev/switchboard/registry", "app/src/main/resources/gateway.yaml", "pusher/src/main/resources/pusher.yaml"]) {
+  for (const part of ["terraform/dynamodb.tf", "terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf", "registry/src/main/java/dev/switchboard/registry", "app/src/main/resources/gateway.yaml", "pusher/src/main/resources/pusher.yaml", "authorizer-lambda/src/main/java/dev/switchboard/authorizer/lambda/LambdaSettings.java"]) {
     cpSync(join(root, part), join(copy, part), { recursive: true });
   }
   const source = readFileSync(join(copy, file), "utf8");
