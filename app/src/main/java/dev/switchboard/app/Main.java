@@ -25,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,12 +79,14 @@ public final class Main {
         var clients = AwsClients.fromEnvironment();
         var server = start(settings, clients);
         // SIGTERM or Ctrl-C drains the node, then exits; a second one, or a drain past its deadline, exits at once.
-        Shutdown.onSignals(
+        var shutdown = Shutdown.onSignals(
                 () -> {
                     server.stop();
                     clients.close();
                 },
                 settings.shutdownDelay().plus(settings.shutdownDeadline()).plusSeconds(5));
+        // On ECS behind an ALB the drain must begin before SIGTERM, which comes only after the ALB dropped the clients.
+        EcsTaskWatch.start(Optional.ofNullable(System.getenv(EcsTaskWatch.METADATA_VARIABLE)), shutdown::begin);
     }
 
     /** Starts a gateway node on the settings' ports (0 picks free ones; the advertised URL follows). */

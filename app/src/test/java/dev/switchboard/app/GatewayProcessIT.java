@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.emulators.Await;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
@@ -9,16 +10,19 @@ import dev.switchboard.emulators.ServiceProcess;
 import dev.switchboard.emulators.TestClient;
 import dev.switchboard.emulators.TestNames;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,51 @@ class GatewayProcessIT {
         assertThat(survivor.registry.connections().connectionsOfNode(nodeId)).isEmpty();
         assertThat(survivor.registry.nodes().live()).extracting(n -> n.id()).doesNotContain(nodeId);
         assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
+    }
+
+    @Test
+    void onEcsAStoppingTaskDrainsBeforeSigtermAsTheLoadBalancerDeregistersIt(Emulators emulators, TestNames names)
+            throws Exception {
+        survivor = new GatewayFixture(emulators, names, FAST);
+        // The ECS agent's task metadata endpoint, as a stand-in over real HTTP: RUNNING until ECS decides to stop.
+        var desired = new AtomicReference<>("RUNNING");
+        var metadata = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        metadata.createContext("/v4/task-1/task", exchange -> {
+            var body = ("{\"Cluster\":\"c\",\"KnownStatus\":\"RUNNING\",\"DesiredStatus\":\"" + desired.get() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        metadata.start();
+        try {
+            var nodeId = names.unique("ecs-task");
+            var ports = startNode(
+                    emulators,
+                    Map.of(
+                            "NODE_ID",
+                            nodeId,
+                            "ECS_CONTAINER_METADATA_URI_V4",
+                            "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/task-1"));
+            var user = names.unique("user");
+            var client = TestClient.connect(ws(ports[0], survivor.token(user)));
+            client.pingForConnectionId();
+            assertThat(client.closed()).isNotDone();
+
+            desired.set("STOPPED"); // no signal: SIGTERM would come only after the deregistration delay
+
+            assertThat(client.closed().get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue())
+                    .as("exit status; output: %s", output())
+                    .isZero();
+            assertThat(output()).anyMatch(line -> line.contains("ECS is stopping this task"));
+            assertThat(survivor.registry.connections().connectionsOfNode(nodeId))
+                    .isEmpty();
+            assertThat(survivor.presenceOf(user, 2)).containsExactly("ONLINE", "OFFLINE");
+        } finally {
+            metadata.stop(0);
+        }
     }
 
     @Test
