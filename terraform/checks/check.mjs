@@ -175,10 +175,13 @@ function fits(given, expected) {
 }
 
 // The README's input and output tables (between <!-- inputs:begin/end --> and <!-- outputs:begin/end -->) must
-// be exactly what the variables and outputs say. WRITE_README=1 node check.mjs <dir> rewrites them.
+// be exactly what the variables and outputs say, in terraform-docs' markdown table form (its rows, anchors and
+// columns, sorted by name). WRITE_README=1 node check.mjs <dir> rewrites them.
 async function checkReadme(dir, files) {
   const inputs = [];
   const outputs = [];
+  const anchor = (kind, name) => `<a name="${kind}_${name}"></a> [${name}](#${kind}\\_${name.replaceAll("_", "\\_")})`;
+  const cell = (text) => String(text ?? "").replaceAll("|", "\\|");
   for (const file of files) {
     let json;
     try {
@@ -188,16 +191,17 @@ async function checkReadme(dir, files) {
     }
     for (const [name, [v]] of Object.entries(json.variable ?? {})) {
       const type = String(v.type ?? "any").replace(/^\$\{(.*)\}$/s, "$1");
-      const value = "default" in v ? `\`${JSON.stringify(v.default).replace(/^\$\{(.*)\}$/s, "$1")}\`` : "(required)";
-      inputs.push(`| \`${name}\` | \`${type}\` | ${value} | ${v.description ?? ""} |`);
+      const value = "default" in v ? `\`${JSON.stringify(v.default).replace(/^\$\{(.*)\}$/s, "$1")}\`` : "n/a";
+      inputs.push([name, `| ${anchor("input", name)} | ${cell(v.description)} | \`${type}\` | ${value} | ${"default" in v ? "no" : "yes"} |`]);
     }
-    for (const [name, [o]] of Object.entries(json.output ?? {})) outputs.push(`| \`${name}\` | ${o.description ?? ""} |`);
+    for (const [name, [o]] of Object.entries(json.output ?? {})) outputs.push([name, `| ${anchor("output", name)} | ${cell(o.description)} |`]);
   }
+  const sorted = (rows) => rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   const readme = readFileSync(join(dir, "README.md"), "utf8");
   const problems = [];
   for (const [section, header, rows] of [
-    ["inputs", "| input | type | default | description |\n|---|---|---|---|", inputs],
-    ["outputs", "| output | description |\n|---|---|", outputs],
+    ["inputs", "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|", sorted(inputs)],
+    ["outputs", "| Name | Description |\n|------|-------------|", sorted(outputs)],
   ]) {
     const match = readme.match(new RegExp(`<!-- ${section}:begin -->\\n([\\s\\S]*?)<!-- ${section}:end -->`));
     const expected = `${header}\n${rows.join("\n")}\n`;
