@@ -13,6 +13,7 @@ import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.protocol.Json;
 import dev.switchboard.app.topics.TopicPresence;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.authorizer.InvalidTokenException;
@@ -325,7 +326,7 @@ final class ClientFrames {
         var kept = settings.topicRules().historyOf(topic);
         var frame = json.createObjectNode().put("type", "recovery").put("topic", topic);
         if (kept.isEmpty()) {
-            connection.send(frame.put("recovered", false).toString());
+            connection.send(Json.text(frame.put("recovered", false)));
             connection.recovered(topic, OutFrame.NONE);
             connection.forgetRecovery(topic);
             return;
@@ -333,10 +334,9 @@ final class ClientFrames {
         try {
             var missed = aws.call(() -> registry.history()
                     .since(topic, since.epoch(), since.offset(), kept.get().messages()));
-            connection.send(frame.put("recovered", missed.recovered())
+            connection.send(Json.text(frame.put("recovered", missed.recovered())
                     .put("epoch", missed.head().epoch())
-                    .put("offset", missed.head().offset())
-                    .toString());
+                    .put("offset", missed.head().offset())));
             for (var entry : missed.messages()) {
                 connection.send(OutFrame.kept(entry.frame(), entry.offset()));
             }
@@ -522,7 +522,7 @@ final class ClientFrames {
     }
 
     private void reply(ClientConnection connection, String kind, ObjectNode frame) {
-        if (connection.send(frame.toString())) {
+        if (connection.send(Json.text(frame))) {
             metrics.frameOut(kind);
         }
     }

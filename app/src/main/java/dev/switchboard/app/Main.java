@@ -8,6 +8,7 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.app.protocol.Json;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
@@ -91,7 +92,7 @@ public final class Main {
 
     /** Starts a gateway node on the settings' ports (0 picks free ones; the advertised URL follows). */
     public static GatewayServer start(GatewaySettings settings, AwsClients clients) {
-        var json = new ObjectMapper();
+        var json = Json.mapper();
         var clock = Clock.systemUTC();
         var registry = new ConnectionRegistry(
                 clients.dynamoDb(),

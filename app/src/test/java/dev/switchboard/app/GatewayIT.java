@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Date;
@@ -70,6 +71,26 @@ class GatewayIT {
         try (var client = TestClient.connect(gateway.base(), gateway.token("bob"))) {
             assertThat(client.pingForConnectionId()).isNotBlank();
         }
+    }
+
+    @Test
+    void theQuerysTokenWinsOverTheBearerHeaderAndOurOwnHeaderIsNoToken() throws Exception {
+        // The upgrade moves the query's token into a header of ours (so the connection does not keep the query).
+        try (var client = TestClient.connect(gateway.ws(gateway.token("carol")), gateway.token("bob"))) {
+            var id = client.pingForConnectionId();
+            assertThat(gateway.registry.connections().connection(id))
+                    .hasValueSatisfying(c -> assertThat(c.userId()).isEqualTo("carol"));
+        }
+        var forged = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .header("X-Switchboard-Query-Token", gateway.token("mallory"))
+                .buildAsync(gateway.base(), new WebSocket.Listener() {});
+        assertThatThrownBy(forged::join)
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
     }
 
     @Test

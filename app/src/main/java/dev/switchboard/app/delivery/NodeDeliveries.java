@@ -8,6 +8,7 @@ import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.app.protocol.Json;
 import dev.switchboard.registry.History;
 import java.io.IOException;
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class NodeDeliveries {
         }
         ObjectNode answer = json.createObjectNode();
         answer.set("results", results);
-        return answer.toString();
+        return Json.text(answer);
     }
 
     /** Delivers one request to this node's connections. */

@@ -3,6 +3,7 @@ package dev.switchboard.app.outputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.protocol.Json;
 import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.PresenceChange;
 import java.time.Clock;
@@ -134,7 +135,7 @@ public final class Outputs {
     }
 
     private String body(JsonNode message) {
-        return message.isTextual() ? message.asText() : message.toString();
+        return message.isTextual() ? message.asText() : Json.text(message);
     }
 
     /** SUMU's attributes, built by {@code attribute(dataType, value)} for either SDK's attribute type. */

@@ -57,7 +57,7 @@ public sealed interface Frame {
         /** The frame as relayed: as sent, plus {@code "clients": N}, as y-webrtc's server does (it replaces one). */
         public String withClients(int clients) {
             if (frame.has("clients")) {
-                return frame.deepCopy().put("clients", clients).toString();
+                return Json.text(frame.deepCopy().put("clients", clients));
             }
             var end = text.lastIndexOf('}');
             return text.substring(0, end) + ",\"clients\":" + clients + text.substring(end);
@@ -66,11 +66,10 @@ public sealed interface Frame {
         /** As {@link #withClients}, with the topic's {@code offset} and {@code epoch} (a topic with history). */
         public String withPosition(int clients, String epoch, long offset) {
             if (frame.has("clients") || frame.has("offset") || frame.has("epoch")) {
-                return frame.deepCopy()
+                return Json.text(frame.deepCopy()
                         .put("clients", clients)
                         .put("offset", offset)
-                        .put("epoch", epoch)
-                        .toString();
+                        .put("epoch", epoch));
             }
             var end = text.lastIndexOf('}');
             return text.substring(0, end) + ",\"clients\":" + clients + ",\"offset\":" + offset + ",\"epoch\":"

@@ -3,6 +3,7 @@ package dev.switchboard.app.topics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.protocol.Json;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Topics;
 import java.util.Collection;
@@ -68,16 +69,15 @@ public final class TopicPresence implements Topics.MemberLeft {
             members.addObject().put("user", member.userId()).put("connections", member.connections());
         }
         page.next().ifPresent(next -> frame.put("cursor", next));
-        return frame.toString();
+        return Json.text(frame);
     }
 
     private void tell(String type, String topic, String userId) {
         relay.toMembers(
                 topic,
-                json.createObjectNode()
+                Json.text(json.createObjectNode()
                         .put("type", type)
                         .put("topic", topic)
-                        .put("user", userId)
-                        .toString());
+                        .put("user", userId)));
     }
 }

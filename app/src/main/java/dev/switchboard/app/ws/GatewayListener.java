@@ -13,6 +13,7 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
@@ -34,7 +35,7 @@ public final class GatewayListener implements WsListener {
     private String userAgent = "";
     private String sourceIp = "";
     private ClientConnection connection;
-    private final StringBuilder partial = new StringBuilder();
+    private StringBuilder partial; // made for a message's first fragment, dropped after its last
     private boolean partialTooLarge;
 
     /** @param gateway the node's gateway; null while the node starts, when every upgrade is refused (503) */
@@ -71,8 +72,7 @@ public final class GatewayListener implements WsListener {
             throw tooMany("connect_rate", "too many new connections from this address; connect again later");
         }
         var token = TokenExtractor.extract(
-                prologue.query().first(TokenExtractor.QUERY_PARAMETER).asOptional(),
-                headers.first(HeaderNames.AUTHORIZATION));
+                headers.first(GatewayUpgradeProvider.QUERY_TOKEN), headers.first(HeaderNames.AUTHORIZATION));
         try {
             principal = verifier.verify(token.orElse(""));
         } catch (InvalidTokenException e) {
@@ -90,7 +90,9 @@ public final class GatewayListener implements WsListener {
             throw tooMany("user_connections", refusal.get());
         }
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
-        return Optional.empty();
+        // Headers of our own for the 101 (none), which the connection keeps instead of the request's: those hold
+        // the whole handshake (the token's header included) for as long as the connection lives.
+        return Optional.of(WritableHeaders.create());
     }
 
     private RequestException tooMany(String reason, String message) {
@@ -106,6 +108,7 @@ public final class GatewayListener implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         connection = gateway.open(session, principal, sourceIp, userAgent).orElse(null);
+        principal = null; // its claims were read at open: an idle connection keeps only what it uses
     }
 
     @Override
@@ -113,16 +116,19 @@ public final class GatewayListener implements WsListener {
         if (connection == null || !connection.isOpen()) {
             return; // from the moment a close is decided, nothing a client sends is handled
         }
-        if (last && partial.isEmpty() && !partialTooLarge) {
+        if (last && partial == null && !partialTooLarge) {
             gateway.onText(connection, text); // it checks the size
             return;
         }
         // A message in fragments: gather it, but never past the limit.
         if (!partialTooLarge) {
+            if (partial == null) {
+                partial = new StringBuilder(text.length() * 2);
+            }
             partial.append(text);
             partialTooLarge = gateway.frameLimit().exceeds(partial);
             if (partialTooLarge) {
-                partial.setLength(0);
+                partial = null;
             }
         }
         if (last) {
@@ -131,7 +137,7 @@ public final class GatewayListener implements WsListener {
             } else {
                 gateway.onText(connection, partial.toString());
             }
-            partial.setLength(0);
+            partial = null;
             partialTooLarge = false;
         }
     }

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -152,6 +153,7 @@ public final class IdleBenchmark {
             throws InterruptedException {
         var clients = Measure.webSocketClients(Duration.ofSeconds(30));
         var sockets = new ArrayList<CompletableFuture<WebSocket>>();
+        var pongs = new AtomicInteger();
         try {
             Measure.awaitQuiet(cpu, plan.quiet());
             var heapBefore = liveHeapKb(pid);
@@ -167,11 +169,16 @@ public final class IdleBenchmark {
                 permits.acquire();
                 sockets.add(clients.get(i % clients.size())
                         .newWebSocketBuilder()
-                        .buildAsync(uri.apply(i), new Idle())
+                        .buildAsync(uri.apply(i), new Idle(pongs))
                         .whenComplete((socket, error) -> permits.release()));
             }
             CompletableFuture.allOf(sockets.toArray(CompletableFuture[]::new)).join();
             var connects = plan.connections() / ((System.nanoTime() - start) / 1e9);
+            // One ping round: what a connection keeps of its handshake until its first frame is not what it holds.
+            for (var socket : sockets) {
+                socket.join().sendText("{\"type\":\"ping\"}", true);
+            }
+            Await.until("a pong on every connection", Duration.ofMinutes(2), pongs::get, n -> n >= plan.connections());
             Thread.sleep(plan.settle().toMillis()); // idle on purpose: what an idle connection holds is measured
             // A full GC first (as before connecting): the connects' garbage is not what an idle connection holds.
             var heap = (liveHeapKb(pid) - heapBefore) / plan.connections();
@@ -203,13 +210,16 @@ public final class IdleBenchmark {
         return procField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
     }
 
-    /** A JVM's live heap: a full GC, then the heap's use ({@code jcmd}); NaN when the process is not a JVM. */
+    /**
+     * A JVM's live heap: the bytes of every live object, from {@code GC.class_histogram} (which runs a full GC first);
+     * NaN when the process is not a JVM. The histogram's total, not {@code GC.heap_info}: that prints one "used" per
+     * generation, and under the serial collector the first one is the (empty) young generation.
+     */
     static double liveHeapKb(long pid) {
-        if (jcmd(pid, "GC.run").isEmpty()) {
-            return Double.NaN;
-        }
-        var used = jcmd(pid, "GC.heap_info").map(Pattern.compile("used (\\d+)K")::matcher);
-        return used.isPresent() && used.get().find() ? Long.parseLong(used.get().group(1)) : Double.NaN;
+        var total = jcmd(pid, "GC.class_histogram").map(Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)")::matcher);
+        return total.isPresent() && total.get().find()
+                ? Long.parseLong(total.get().group(1)) / 1024.0
+                : Double.NaN;
     }
 
     /** Bytes of live objects by class ({@code GC.class_histogram}, which runs a full GC first). */
@@ -326,9 +336,19 @@ public final class IdleBenchmark {
         return String.join(System.lineSeparator(), lines);
     }
 
-    /** A client that does nothing: the JDK answers the server's pings by itself. */
+    /** A client that counts its pongs and otherwise does nothing: the JDK answers the server's pings by itself. */
     private static final class Idle extends TextListener {
+        private final AtomicInteger pongs;
+
+        Idle(AtomicInteger pongs) {
+            this.pongs = pongs;
+        }
+
         @Override
-        protected void receive(String frame) {}
+        protected void receive(String frame) {
+            if (frame.contains("\"pong\"")) {
+                pongs.incrementAndGet();
+            }
+        }
     }
 }

@@ -88,14 +88,15 @@ public final class GatewayCluster implements AutoCloseable {
     }
 
     /**
-     * JVM options of a benchmarked service: defaults, or those of {@code bench.service.jvm} (space-separated), plus
+     * JVM options of a benchmarked service: defaults, or those of {@code bench.service.jvm} (separated by spaces or
+     * commas: {@code BENCH_JAVA_OPTS} is split on spaces by the shell, so several flags go there with commas), plus
      * a JFR recording when {@code bench.profile} is set.
      */
     public static List<String> jvmOptions(String name) {
         var options = new ArrayList<String>();
         var given = System.getProperty("bench.service.jvm", "").strip();
         if (!given.isEmpty()) {
-            options.addAll(List.of(given.split("\\s+")));
+            options.addAll(List.of(given.split("[\\s,]+")));
         }
         if (Boolean.getBoolean("bench.nmt")) {
             options.add("-XX:NativeMemoryTracking=summary");
