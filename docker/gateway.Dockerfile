@@ -12,5 +12,10 @@ COPY --from=build /src/app/target/switchboard-app.jar /opt/switchboard/
 COPY --from=build /src/app/target/libs/ /opt/switchboard/libs/
 USER switchboard
 EXPOSE 8080 8081
+# The JVM flags measured for an idle-heavy service (docs/benchmarks.md, "Issue 21"): the heap may take 75% of the
+# task's memory, compact object headers, and a heap that gives back what it does not use (with the default free
+# ratios a node held 2.7 times its live heap). The collector is the JVM's choice: serial below 2 CPUs or 1792 MB,
+# G1 above. Terraform's java_options sets JDK_JAVA_OPTIONS for a task, in place of this.
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseCompactObjectHeaders -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 # Exec form: the JVM is PID 1 and gets SIGTERM itself (drain on the first, exit at once on a second).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/switchboard/switchboard-app.jar"]
+ENTRYPOINT ["java", "-jar", "/opt/switchboard/switchboard-app.jar"]

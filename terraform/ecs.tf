@@ -45,6 +45,7 @@ locals {
       TRUSTED_PROXIES = "1"
       # The drain (1001 to every client) must end before the ALB's deregistration delay cuts what is left.
       SHUTDOWN_DEADLINE = "PT${max(var.deregistration_delay - 5, 5)}S"
+      JDK_JAVA_OPTIONS  = var.java_options
     },
     local.auth_environment,
     local.outputs_environment,
@@ -54,6 +55,7 @@ locals {
     NOTIFICATIONS_QUEUE_URL = aws_sqs_queue.channel["notifications"].url
     CONNECTIONS_TABLE       = aws_dynamodb_table.connections.name
     CONNECTIONS_INDEX       = local.index_name
+    JDK_JAVA_OPTIONS        = var.java_options
   }
 }
 

@@ -44,11 +44,11 @@ export async function checkConsistency(root) {
 }
 
 // The environment Terraform gives each service and function must be names that it reads (each key of gateway.yaml
-// and pusher.yaml names its variable in a comment; the authorizer Lambda reads env.get("…")), AWS_REGION and
-// JAVA_TOOL_OPTIONS aside, and must include what it cannot start without. An environment is a local whose map may
-// merge other locals; they are followed.
+// and pusher.yaml names its variable in a comment; the authorizer Lambda reads env.get("…")), AWS_REGION and the
+// JVM's JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS aside, and must include what it cannot start without. An environment
+// is a local whose map may merge other locals; they are followed.
 const SOURCES = ["terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf"];
-const PLATFORM = new Set(["AWS_REGION", "JAVA_TOOL_OPTIONS"]);
+const PLATFORM = new Set(["AWS_REGION", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"]);
 
 function environment(root) {
   const tf = SOURCES.map((file) => readFileSync(join(root, file), "utf8")).join("\n");
