@@ -195,7 +195,7 @@ public final class Gateway implements ClientConnection.Ending {
             });
         }
         for (var topic : hub.topics()) {
-            work.start("topic:" + topic, "topic count", () -> relay.countChanged(topic));
+            work.start("topic:" + topic, "topic count", () -> relay.recordCount(topic));
         }
     }
 

@@ -79,7 +79,7 @@ final class NodeUpkeep implements AutoCloseable {
         var refresh = registry.settings().connectionTtl().dividedBy(2);
         offloaded(refresh, "ttl refresh", () -> {
             registry.connections().refresh(hub.all().stream().map(c -> c.id()).toList());
-            hub.topics().forEach(relay::countChanged);
+            hub.topics().forEach(relay::recordCount);
         });
         every(Duration.ofMinutes(1), "idle links", () -> relay.forgetIdle(Duration.ofMinutes(1)));
     }

@@ -3,6 +3,7 @@ package dev.switchboard.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,10 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class Batches {
     static final int MAX_BATCH = 25;
     private static final int MAX_ATTEMPTS = 8;
+    /** BatchWriteItem calls of one operation's grouped writes at a time (see {@link GroupedWrites}). */
+    static final int GROUPED_IN_FLIGHT = 4;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final CapacityMeter meter;
+    private final Map<Operation, GroupedWrites> grouped = new ConcurrentHashMap<>();
 
     Batches(DynamoDbClient dynamoDb, String table, CapacityMeter meter) {
         this.dynamoDb = dynamoDb;
@@ -55,6 +59,17 @@ final class Batches {
             var chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
             writeChunk(operation, new ArrayList<>(chunk));
         }
+    }
+
+    /**
+     * Writes a few requests (a connection's, a subscription's) in a BatchWriteItem shared with concurrent writers of
+     * the same operation ({@link GroupedWrites}).
+     *
+     * @throws RegistryException as {@link #write}, when the call that carried them failed
+     */
+    void writeGrouped(Operation operation, List<WriteRequest> requests) {
+        grouped.computeIfAbsent(operation, o -> new GroupedWrites(this, o, GROUPED_IN_FLIGHT))
+                .write(requests);
     }
 
     private void writeChunk(Operation operation, List<WriteRequest> chunk) {

@@ -113,7 +113,7 @@ public final class Connections {
     private PresenceLedger.Outcome join(Connection connection) {
         meter.call(Operation.WRITE_REGISTER);
         var ttl = ttl();
-        batches.write(
+        batches.writeGrouped( // with concurrent connects' items: one BatchWriteItem for many
                 Operation.WRITE_REGISTER,
                 List.of(
                         Batches.put(items.connectionItem(connection, ttl)),

@@ -62,7 +62,7 @@ public final class Topics {
     public void subscribe(Connection connection, Collection<String> topics, Set<String> members) {
         meter.call(Operation.WRITE_SUBSCRIBE);
         var ttl = ttl();
-        batches.write(
+        batches.writeGrouped( // with concurrent subscribes' items: one BatchWriteItem for many
                 Operation.WRITE_SUBSCRIBE,
                 topics.stream()
                         .distinct()

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 
 /**
@@ -48,6 +49,12 @@ public final class TopicRelay {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    /** Topics whose entry for this node is in the registry, as far as this node wrote it. */
+    private final Set<String> recorded = ConcurrentHashMap.newKeySet();
+    /** Topics whose count changed since it was last written, without crossing zero: a write is under way. */
+    private final Set<String> recountsOwed = ConcurrentHashMap.newKeySet();
+    /** One topic's entry is written by one thread at a time, so a put and a delete of it land in the order decided. */
+    private final ReentrantLock[] entryLocks = new ReentrantLock[64];
 
     public TopicRelay(
             ConnectionRegistry registry,
@@ -68,6 +75,9 @@ public final class TopicRelay {
         this.maxCached = maxCached;
         this.linkMaxBytes = linkMaxBytes;
         this.http = http;
+        for (var i = 0; i < entryLocks.length; i++) {
+            entryLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -171,11 +181,56 @@ public final class TopicRelay {
         cache.values().removeIf(cached -> now - cached.expiresAt() > idle.toNanos());
     }
 
-    /** This node's subscriber count of a topic changed: record it in the registry for the other nodes. */
+    /**
+     * This node's subscriber count of a topic changed: its entry in the registry tells the other nodes to relay the
+     * topic here, and how many subscribers it has here (their publishes' {@code clients}). When the count crosses
+     * zero (the first subscriber comes, the last leaves) the entry is put or deleted before this returns, since
+     * deliveries depend on it; any other change is written after, off the caller's path, one write per topic at a
+     * time with the count as it is then (a failed one is logged; the TTL refresh writes every count again).
+     */
     public void countChanged(String topic) {
-        registry.topics()
-                .topicSubscribers(
-                        topic, nodeId, endpoint, hub.subscribersOf(topic).size());
+        write(topic, false);
+    }
+
+    /**
+     * Writes the topic's entry whatever this node wrote before, with its subscriber count now: to refresh its TTL,
+     * or after the node's entries may have gone (its lease lost, a sweep).
+     */
+    public void recordCount(String topic) {
+        write(topic, true);
+    }
+
+    private void later(String topic) {
+        if (recountsOwed.add(topic)) {
+            Thread.ofVirtual().name("topic-count").start(() -> {
+                recountsOwed.remove(topic); // before the count is read: a change after it owes another write
+                try {
+                    write(topic, true);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "topic count not recorded topic={0}: {1}", topic, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void write(String topic, boolean always) {
+        var lock = entryLocks[Math.floorMod(topic.hashCode(), entryLocks.length)];
+        lock.lock();
+        try {
+            var subscribers = hub.subscribersOf(topic).size();
+            if (!always && (subscribers > 0) == recorded.contains(topic)) {
+                later(topic); // no crossing of zero: only the count changed
+                return;
+            }
+            registry.topics().topicSubscribers(topic, nodeId, endpoint, subscribers);
+            if (subscribers > 0) {
+                recorded.add(topic);
+            } else {
+                recorded.remove(topic);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues the frame for each subscriber; none is waited for (a slow one is closed by its own queue). */
