@@ -16,13 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class Batches {
     static final int MAX_BATCH = 25;
     private static final int MAX_ATTEMPTS = 8;
-    /** BatchWriteItem calls of one operation's grouped writes at a time (see {@link GroupedWrites}). */
+    /** BatchWriteItem calls of one operation's grouped writes at a time (see {@link Grouped}). */
     static final int GROUPED_IN_FLIGHT = 4;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final CapacityMeter meter;
-    private final Map<Operation, GroupedWrites> grouped = new ConcurrentHashMap<>();
+    private final Map<Operation, Grouped<WriteRequest>> grouped = new ConcurrentHashMap<>();
 
     Batches(DynamoDbClient dynamoDb, String table, CapacityMeter meter) {
         this.dynamoDb = dynamoDb;
@@ -63,13 +63,30 @@ final class Batches {
 
     /**
      * Writes a few requests (a connection's, a subscription's) in a BatchWriteItem shared with concurrent writers of
-     * the same operation ({@link GroupedWrites}).
+     * the same operation ({@link Grouped}).
      *
      * @throws RegistryException as {@link #write}, when the call that carried them failed
      */
     void writeGrouped(Operation operation, List<WriteRequest> requests) {
-        grouped.computeIfAbsent(operation, o -> new GroupedWrites(this, o, GROUPED_IN_FLIGHT))
-                .write(requests);
+        if (requests.size() > MAX_BATCH) {
+            write(operation, requests);
+            return;
+        }
+        grouped.computeIfAbsent(
+                        operation,
+                        o -> new Grouped<>(MAX_BATCH, GROUPED_IN_FLIGHT, Batches::keyOf, items -> {
+                            write(o, items);
+                            return Map.of();
+                        }))
+                .send(requests);
+    }
+
+    /** The key a request writes (an item without its key fails in DynamoDB, not here). */
+    private static Object keyOf(WriteRequest request) {
+        var item = request.putRequest() != null
+                ? request.putRequest().item()
+                : request.deleteRequest().key();
+        return List.of(String.valueOf(item.get(Items.PK)), String.valueOf(item.get(Items.SK)));
     }
 
     private void writeChunk(Operation operation, List<WriteRequest> chunk) {

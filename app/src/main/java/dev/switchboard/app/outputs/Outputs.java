@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.app.protocol.Json;
 import dev.switchboard.registry.Announcer;
+import dev.switchboard.registry.Grouped;
 import dev.switchboard.registry.PresenceChange;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Sends to the backends, SUMU's way: the body is the client's {@code message} (a string as is, anything else as
@@ -45,6 +51,16 @@ public final class Outputs {
     private final String source;
     private final ObjectMapper json;
     private final Clock clock;
+    /**
+     * Presence events of concurrent connects and disconnects, up to 10 to a call (SNS PublishBatch, SQS
+     * SendMessageBatch); one user's events never share a call, so each user's go out in version order.
+     */
+    private final Grouped<PresenceChange> presenceCalls;
+
+    /** Entries of one PublishBatch or SendMessageBatch (both take at most 10). */
+    static final int PRESENCE_BATCH = 10;
+
+    private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
 
     public Outputs(
             SqsClient sqs,
@@ -63,6 +79,8 @@ public final class Outputs {
         this.source = source;
         this.json = json;
         this.clock = clock;
+        this.presenceCalls =
+                new Grouped<>(PRESENCE_BATCH, PRESENCE_CALLS_IN_FLIGHT, PresenceChange::userId, this::sendPresence);
     }
 
     /** SendMessage to the messages queue. */
@@ -109,19 +127,65 @@ public final class Outputs {
         }
         return change -> {
             try {
-                var event = presenceEvent(change);
-                if (presenceTarget == PresenceTarget.TOPIC) {
-                    publish(change.userId(), "", event, PRESENCE);
-                } else {
-                    send(change.userId(), "", event, PRESENCE);
-                }
-            } catch (OutputException e) {
+                presenceCalls.send(List.of(change));
+            } catch (RuntimeException e) {
                 throw new IllegalStateException(
                         "presence " + change.status() + " of user " + change.userId() + " not published: "
                                 + e.getMessage(),
                         e);
             }
         };
+    }
+
+    /** One batch call of presence events; answers those not sent, by position. */
+    private Map<Integer, RuntimeException> sendPresence(List<PresenceChange> changes) {
+        var failed = new HashMap<Integer, RuntimeException>();
+        if (presenceTarget == PresenceTarget.TOPIC) {
+            var arn = topicArn.orElseThrow(
+                    () -> new IllegalStateException("no messages topic configured (MESSAGES_TOPIC_ARN)"));
+            var entries = new ArrayList<PublishBatchRequestEntry>();
+            for (var i = 0; i < changes.size(); i++) {
+                var change = changes.get(i);
+                entries.add(PublishBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .message(body(presenceEvent(change)))
+                        .messageAttributes(snsAttributes(change.userId(), "", PRESENCE))
+                        .build());
+            }
+            try {
+                sns.publishBatch(b -> b.topicArn(arn).publishBatchRequestEntries(entries))
+                        .failed()
+                        .forEach(error -> failed.put(
+                                Integer.parseInt(error.id()),
+                                new IllegalStateException(
+                                        "the messages topic refused it: " + error.code() + " " + error.message())));
+            } catch (SdkException e) {
+                throw new IllegalStateException("the messages topic refused the batch: " + e.getMessage(), e);
+            }
+        } else {
+            var url = queueUrl.orElseThrow(
+                    () -> new IllegalStateException("no messages queue configured (MESSAGES_QUEUE_URL)"));
+            var entries = new ArrayList<SendMessageBatchRequestEntry>();
+            for (var i = 0; i < changes.size(); i++) {
+                var change = changes.get(i);
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .messageBody(body(presenceEvent(change)))
+                        .messageAttributes(sqsAttributes(change.userId(), "", PRESENCE))
+                        .build());
+            }
+            try {
+                sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))
+                        .failed()
+                        .forEach(error -> failed.put(
+                                Integer.parseInt(error.id()),
+                                new IllegalStateException(
+                                        "the messages queue refused it: " + error.code() + " " + error.message())));
+            } catch (SdkException e) {
+                throw new IllegalStateException("the messages queue refused the batch: " + e.getMessage(), e);
+            }
+        }
+        return failed;
     }
 
     private ObjectNode presenceEvent(PresenceChange change) {

@@ -31,11 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Concurrent small writes share BatchWriteItem calls: against the emulators' DynamoDB, with the SDK's own
+ * Concurrent small writes share BatchWriteItem calls ({@link Grouped} as {@link Batches} uses it): against the emulators' DynamoDB, with the SDK's own
  * interceptor holding the first call until the others have queued, and counting the calls.
  */
 @ExtendWith(EmulatorsExtension.class)
-class GroupedWritesIT {
+class GroupedIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     /** Counts BatchWriteItem calls and holds each one, while {@code hold} is up, until it is released. */
@@ -72,6 +72,19 @@ class GroupedWritesIT {
                 .build();
     }
 
+    /** Grouped writes with one call in flight, so that a held call makes the others wait. */
+    private static Grouped<WriteRequest> grouped(Batches batches, Operation operation) {
+        return new Grouped<>(
+                Batches.MAX_BATCH,
+                1,
+                request -> String.valueOf(request.putRequest().item().get(Items.PK))
+                        + String.valueOf(request.putRequest().item().get(Items.SK)),
+                items -> {
+                    batches.write(operation, items);
+                    return Map.of();
+                });
+    }
+
     private static WriteRequest put(String pk, String sk, String value) {
         var item = new HashMap<>(Items.key(pk, sk));
         item.put("value", AttributeValue.fromS(value));
@@ -83,21 +96,19 @@ class GroupedWritesIT {
         var settings = RegistrySettings.of(names.unique("grouped"));
         RegistryTable.create(emulators.dynamoDbClient(), settings);
         var gate = new Gate();
-        var grouped = new GroupedWrites(
-                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()),
-                Operation.WRITE_REGISTER,
-                1);
+        var grouped = grouped(
+                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()), Operation.WRITE_REGISTER);
         var writers = Executors.newVirtualThreadPerTaskExecutor();
         var done = new ArrayList<CompletableFuture<Void>>();
         try {
             // The first writer's call is held; 20 more queue behind it, 2 items each.
             done.add(CompletableFuture.runAsync(
-                    () -> grouped.write(List.of(put("conn#0", "a", "0"), put("conn#0", "b", "0"))), writers));
+                    () -> grouped.send(List.of(put("conn#0", "a", "0"), put("conn#0", "b", "0"))), writers));
             Await.until("the first call", DEADLINE, gate.calls::get, n -> n == 1);
             for (var i = 1; i <= 20; i++) {
                 var id = "conn#" + i;
                 done.add(CompletableFuture.runAsync(
-                        () -> grouped.write(List.of(put(id, "a", id), put(id, "b", id))), writers));
+                        () -> grouped.send(List.of(put(id, "a", id), put(id, "b", id))), writers));
             }
             Await.until("20 writers waiting", DEADLINE, grouped::waiting, n -> n == 20);
             gate.hold = false;
@@ -121,26 +132,24 @@ class GroupedWritesIT {
         var settings = RegistrySettings.of(names.unique("grouped"));
         RegistryTable.create(emulators.dynamoDbClient(), settings);
         var gate = new Gate();
-        var grouped = new GroupedWrites(
-                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()),
-                Operation.WRITE_SUBSCRIBE,
-                1);
+        var grouped = grouped(
+                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()), Operation.WRITE_SUBSCRIBE);
         var writers = Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<Void> older;
         CompletableFuture<Void> newer;
         CompletableFuture<Void> bad;
         try {
-            var first = CompletableFuture.runAsync(() -> grouped.write(List.of(put("topic#t", "x", "held"))), writers);
+            var first = CompletableFuture.runAsync(() -> grouped.send(List.of(put("topic#t", "x", "held"))), writers);
             Await.until("the first call", DEADLINE, gate.calls::get, n -> n == 1);
             // Queued in this order: the same key twice, then an item without its sort key (DynamoDB refuses the
             // whole call it is in). The second write of the key cannot share the first's call, so the calls are
             // [older] and [newer, bad].
-            older = CompletableFuture.runAsync(() -> grouped.write(List.of(put("topic#t", "y", "older"))), writers);
+            older = CompletableFuture.runAsync(() -> grouped.send(List.of(put("topic#t", "y", "older"))), writers);
             Await.until("one waiting", DEADLINE, grouped::waiting, n -> n == 1);
-            newer = CompletableFuture.runAsync(() -> grouped.write(List.of(put("topic#t", "y", "newer"))), writers);
+            newer = CompletableFuture.runAsync(() -> grouped.send(List.of(put("topic#t", "y", "newer"))), writers);
             Await.until("two waiting", DEADLINE, grouped::waiting, n -> n == 2);
             bad = CompletableFuture.runAsync(
-                    () -> grouped.write(List.of(Batches.put(Map.of(
+                    () -> grouped.send(List.of(Batches.put(Map.of(
                             Items.PK, AttributeValue.fromS("topic#t"), "value", AttributeValue.fromS("no sk"))))),
                     writers);
             Await.until("three waiting", DEADLINE, grouped::waiting, n -> n == 3);
@@ -162,7 +171,7 @@ class GroupedWritesIT {
                 .item();
         assertThat(item.get("value").s()).isEqualTo("older");
         // A call after the failed one works: the writers are not stuck.
-        grouped.write(List.of(put("topic#t", "y", "again")));
+        grouped.send(List.of(put("topic#t", "y", "again")));
         assertThat(emulators
                         .dynamoDbClient()
                         .getItem(b -> b.tableName(settings.table()).key(Items.key("topic#t", "y")))
