@@ -4,6 +4,7 @@ import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
+import dev.switchboard.bench.soak.SoakBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling|idle|local|fanout]}: every benchmark (or the named one), then one summary. The signaling
+     * {@code bin/bench [--smoke] [jmh|signaling|idle|local|fanout|soak]}: every benchmark but the soak (or the named
+     * one; the soak runs only when named: 10 minutes), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
     public static void main(String[] args) {
@@ -65,6 +67,9 @@ public final class Benchmarks {
                             ? List.of(FanOutBenchmark.PACED)
                             : List.of(FanOutBenchmark.UNPACED, FanOutBenchmark.PACED);
             summary.add(FanOutBenchmark.table(FanOutBenchmark.run(plans)));
+        }
+        if (only.contains("soak")) {
+            summary.add(SoakBenchmark.table(SoakBenchmark.run(smoke ? SoakBenchmark.SMOKE : SoakBenchmark.FULL)));
         }
         return String.join(System.lineSeparator() + System.lineSeparator(), summary);
     }

@@ -7,6 +7,7 @@ import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.signaling.SignalingLoad;
+import dev.switchboard.bench.soak.SoakBenchmark;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,23 @@ class BenchmarksSmokeIT {
                 .as("the gateway's live heap, read with jcmd")
                 .isFinite();
         assertThat(IdleBenchmark.table(results)).contains("RSS target <= 15 KB");
+    }
+
+    @Test
+    void theSoakReconnectsPublishesNotifiesAndLosesNothing() throws Exception {
+        var result = SoakBenchmark.run(SoakBenchmark.SMOKE);
+
+        assertThat(result.minutes()).hasSize(SoakBenchmark.SMOKE.minutes()).allSatisfy(m -> {
+            assertThat(m.reconnects()).isPositive();
+            assertThat(m.published()).isPositive();
+            assertThat(m.notified()).isPositive();
+            assertThat(m.rssMb()).isPositive();
+            assertThat(m.heapMb()).isPositive();
+        });
+        assertThat(result.lostPublishes()).isZero();
+        assertThat(result.lostNotifications()).isZero();
+        assertThat(result.errorFrames()).isZero();
+        assertThat(SoakBenchmark.table(result)).contains("from minute 2");
     }
 
     @Test

@@ -120,25 +120,7 @@ public final class FanOutBenchmark {
             // Measured again once everything is warm; this first one warms its own paths.
             var ceiling = QueueAlone.ceiling(sqs, queue(emulators, "bench-alone"), ceilingMessages, POLLERS);
             var queueUrl = queue(emulators, "bench-notifications");
-            var pusher = ServiceProcess.start(
-                    PUSHER_MAIN,
-                    GatewayCluster.jvmOptions("pusher"),
-                    Map.of(
-                            "NOTIFICATIONS_QUEUE_URL",
-                            queueUrl,
-                            "CONNECTIONS_TABLE",
-                            cluster.table(),
-                            "PUSHER_HOST",
-                            "127.0.0.1",
-                            "PUSHER_PORT",
-                            "0",
-                            "PUSHER_POLLERS",
-                            Integer.toString(POLLERS),
-                            "NOTIFICATIONS_WAIT",
-                            "PT1S"),
-                    emulators,
-                    GatewayCluster.logDirectory().resolve("pusher.log"),
-                    PUSHER_STARTED);
+            var pusher = startPusher(emulators, cluster, queueUrl);
             try (var clients = Clients.connect(cluster, population)) {
                 Supplier<Duration> pusherCpu = pusher::cpu;
                 // Warm-up, not measured: the JIT of every JVM (the services, and this one: the clients and
@@ -235,7 +217,31 @@ public final class FanOutBenchmark {
                 run.duplicates());
     }
 
-    private static String queue(Emulators emulators, String prefix) {
+    /** The pusher as a process of its own, on the cluster's table, consuming {@code queueUrl}. */
+    public static ServiceProcess startPusher(Emulators emulators, GatewayCluster cluster, String queueUrl) {
+        return ServiceProcess.start(
+                PUSHER_MAIN,
+                GatewayCluster.jvmOptions("pusher"),
+                Map.of(
+                        "NOTIFICATIONS_QUEUE_URL",
+                        queueUrl,
+                        "CONNECTIONS_TABLE",
+                        cluster.table(),
+                        "PUSHER_HOST",
+                        "127.0.0.1",
+                        "PUSHER_PORT",
+                        "0",
+                        "PUSHER_POLLERS",
+                        Integer.toString(POLLERS),
+                        "NOTIFICATIONS_WAIT",
+                        "PT1S"),
+                emulators,
+                GatewayCluster.logDirectory().resolve("pusher.log"),
+                PUSHER_STARTED);
+    }
+
+    /** A new queue of the emulators' SQS, named from {@code prefix}. */
+    public static String queue(Emulators emulators, String prefix) {
         return emulators
                 .sqsClient()
                 .createQueue(b -> b.queueName(prefix + "-" + System.nanoTime()))

@@ -206,7 +206,7 @@ public final class IdleBenchmark {
     }
 
     /** The process's resident set, from {@code /proc/<pid>/status}. */
-    static long rssKb(long pid) {
+    public static long rssKb(long pid) {
         return procField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
     }
 
@@ -215,7 +215,7 @@ public final class IdleBenchmark {
      * NaN when the process is not a JVM. The histogram's total, not {@code GC.heap_info}: that prints one "used" per
      * generation, and under the serial collector the first one is the (empty) young generation.
      */
-    static double liveHeapKb(long pid) {
+    public static double liveHeapKb(long pid) {
         var total = jcmd(pid, "GC.class_histogram").map(Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)")::matcher);
         return total.isPresent() && total.get().find()
                 ? Long.parseLong(total.get().group(1)) / 1024.0
