@@ -72,8 +72,17 @@ class GroupedIT {
                 .build();
     }
 
-    /** Grouped writes with one call in flight, so that a held call makes the others wait. */
-    private static Grouped<WriteRequest> grouped(Batches batches, Operation operation) {
+    /** A table of the test's own. */
+    private static RegistrySettings table(Emulators emulators, TestNames names) {
+        var settings = RegistrySettings.of(names.unique("grouped"));
+        RegistryTable.create(emulators.dynamoDbClient(), settings);
+        return settings;
+    }
+
+    /** Grouped writes through the gate, with one call in flight, so that a held call makes the others wait. */
+    private static Grouped<WriteRequest> grouped(
+            Emulators emulators, Gate gate, RegistrySettings settings, Operation operation) {
+        var batches = new Batches(client(emulators, gate), settings.table(), new CapacityMeter());
         return new Grouped<>(
                 Batches.MAX_BATCH,
                 1,
@@ -93,11 +102,9 @@ class GroupedIT {
 
     @Test
     void writersWaitingWhileACallIsInFlightShareTheNextCalls(Emulators emulators, TestNames names) throws Exception {
-        var settings = RegistrySettings.of(names.unique("grouped"));
-        RegistryTable.create(emulators.dynamoDbClient(), settings);
+        var settings = table(emulators, names);
         var gate = new Gate();
-        var grouped = grouped(
-                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()), Operation.WRITE_REGISTER);
+        var grouped = grouped(emulators, gate, settings, Operation.WRITE_REGISTER);
         var writers = Executors.newVirtualThreadPerTaskExecutor();
         var done = new ArrayList<CompletableFuture<Void>>();
         try {
@@ -129,11 +136,9 @@ class GroupedIT {
     @Test
     void writesOfOneKeyGoInSeparateCallsInOrderAndAFailedCallFailsEveryWriterInIt(Emulators emulators, TestNames names)
             throws Exception {
-        var settings = RegistrySettings.of(names.unique("grouped"));
-        RegistryTable.create(emulators.dynamoDbClient(), settings);
+        var settings = table(emulators, names);
         var gate = new Gate();
-        var grouped = grouped(
-                new Batches(client(emulators, gate), settings.table(), new CapacityMeter()), Operation.WRITE_SUBSCRIBE);
+        var grouped = grouped(emulators, gate, settings, Operation.WRITE_SUBSCRIBE);
         var writers = Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<Void> older;
         CompletableFuture<Void> newer;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -137,9 +138,8 @@ public final class Outputs {
         };
     }
 
-    /** One batch call of presence events; answers those not sent, by position. */
+    /** One batch call of presence events; answers those not sent, by position (each entry's id is its position). */
     private Map<Integer, RuntimeException> sendPresence(List<PresenceChange> changes) {
-        var failed = new HashMap<Integer, RuntimeException>();
         if (presenceTarget == PresenceTarget.TOPIC) {
             var arn = topicArn.orElseThrow(
                     () -> new IllegalStateException("no messages topic configured (MESSAGES_TOPIC_ARN)"));
@@ -152,40 +152,46 @@ public final class Outputs {
                         .messageAttributes(snsAttributes(change.userId(), "", PRESENCE))
                         .build());
             }
-            try {
-                sns.publishBatch(b -> b.topicArn(arn).publishBatchRequestEntries(entries))
-                        .failed()
-                        .forEach(error -> failed.put(
-                                Integer.parseInt(error.id()),
-                                new IllegalStateException(
-                                        "the messages topic refused it: " + error.code() + " " + error.message())));
-            } catch (SdkException e) {
-                throw new IllegalStateException("the messages topic refused the batch: " + e.getMessage(), e);
-            }
-        } else {
-            var url = queueUrl.orElseThrow(
-                    () -> new IllegalStateException("no messages queue configured (MESSAGES_QUEUE_URL)"));
-            var entries = new ArrayList<SendMessageBatchRequestEntry>();
-            for (var i = 0; i < changes.size(); i++) {
-                var change = changes.get(i);
-                entries.add(SendMessageBatchRequestEntry.builder()
-                        .id(Integer.toString(i))
-                        .messageBody(body(presenceEvent(change)))
-                        .messageAttributes(sqsAttributes(change.userId(), "", PRESENCE))
-                        .build());
-            }
-            try {
-                sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))
-                        .failed()
-                        .forEach(error -> failed.put(
-                                Integer.parseInt(error.id()),
-                                new IllegalStateException(
-                                        "the messages queue refused it: " + error.code() + " " + error.message())));
-            } catch (SdkException e) {
-                throw new IllegalStateException("the messages queue refused the batch: " + e.getMessage(), e);
-            }
+            return refused(
+                    "the messages topic",
+                    () -> sns.publishBatch(b -> b.topicArn(arn).publishBatchRequestEntries(entries)).failed().stream()
+                            .map(e -> new Refusal(e.id(), e.code(), e.message()))
+                            .toList());
         }
-        return failed;
+        var url = queueUrl.orElseThrow(
+                () -> new IllegalStateException("no messages queue configured (MESSAGES_QUEUE_URL)"));
+        var entries = new ArrayList<SendMessageBatchRequestEntry>();
+        for (var i = 0; i < changes.size(); i++) {
+            var change = changes.get(i);
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .messageBody(body(presenceEvent(change)))
+                    .messageAttributes(sqsAttributes(change.userId(), "", PRESENCE))
+                    .build());
+        }
+        return refused(
+                "the messages queue",
+                () -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).failed().stream()
+                        .map(e -> new Refusal(e.id(), e.code(), e.message()))
+                        .toList());
+    }
+
+    /** One entry a batch call refused (SNS's and SQS's answers alike). */
+    private record Refusal(String id, String code, String message) {}
+
+    /** Makes the batch call; its refused entries by position, or the whole call's failure thrown. */
+    private static Map<Integer, RuntimeException> refused(String target, Supplier<List<Refusal>> call) {
+        try {
+            var refused = new HashMap<Integer, RuntimeException>();
+            for (var refusal : call.get()) {
+                refused.put(
+                        Integer.parseInt(refusal.id()),
+                        new IllegalStateException(target + " refused it: " + refusal.code() + " " + refusal.message()));
+            }
+            return refused;
+        } catch (SdkException e) {
+            throw new IllegalStateException(target + " refused the batch: " + e.getMessage(), e);
+        }
     }
 
     private ObjectNode presenceEvent(PresenceChange change) {

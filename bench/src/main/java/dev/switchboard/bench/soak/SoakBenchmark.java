@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * A soak: one gateway node and the pusher hold {@code connections} clients, in rooms of 10, for {@code minutes}
@@ -57,13 +60,13 @@ public final class SoakBenchmark {
     public record Result(
             Plan plan, List<Minute> minutes, long lostPublishes, long lostNotifications, long errorFrames) {
         /** Spread of a figure from minute 2 on: (max − min) / min, in percent. */
-        double spread(java.util.function.ToDoubleFunction<Minute> figure) {
+        double spread(ToDoubleFunction<Minute> figure) {
             var from2 = minutes.stream().skip(1).mapToDouble(figure).toArray();
             if (from2.length < 2) {
                 return 0;
             }
-            var min = java.util.Arrays.stream(from2).min().orElseThrow();
-            var max = java.util.Arrays.stream(from2).max().orElseThrow();
+            var min = Arrays.stream(from2).min().orElseThrow();
+            var max = Arrays.stream(from2).max().orElseThrow();
             return 100 * (max - min) / min;
         }
     }
@@ -113,8 +116,7 @@ public final class SoakBenchmark {
                             clients.publish(random);
                             published++;
                         }
-                        var batch =
-                                new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
+                        var batch = new ArrayList<SendMessageBatchRequestEntry>();
                         for (var n = 0; n < notificationsPerTick; n++) {
                             batch.add(clients.notification(random, batch.size()));
                             notified++;
@@ -281,11 +283,11 @@ public final class SoakBenchmark {
                             "{\"type\":\"publish\",\"topic\":\"" + room(slot) + "\",\"data\":\"" + id + "\"}", true));
         }
 
-        software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry notification(Random random, int entry) {
+        SendMessageBatchRequestEntry notification(Random random, int entry) {
             var slot = stableSlot(random);
             var id = "n:" + slot + ":" + sequence.incrementAndGet();
             pendingNotifications.put(id, true);
-            return software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+            return SendMessageBatchRequestEntry.builder()
                     .id(Integer.toString(entry))
                     .messageBody("{\"users\":[\"" + GatewayCluster.user(slot) + "\"],\"data\":\"" + id + "\"}")
                     .build();
