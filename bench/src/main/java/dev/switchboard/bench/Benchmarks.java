@@ -49,9 +49,7 @@ public final class Benchmarks {
             summary.add(summary(run(smoke)));
         }
         if (only.isEmpty() || only.contains("signaling")) {
-            var plans = smoke
-                    ? List.of(SignalingBenchmark.SMOKE)
-                    : List.of(SignalingBenchmark.UNPACED, SignalingBenchmark.PACED, SignalingBenchmark.HISTORY);
+            var plans = smoke ? List.of(SignalingBenchmark.SMOKE) : SignalingBenchmark.plans();
             summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
         }
         if (only.isEmpty() || only.contains("idle")) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The signaling benchmark: one plan against y-webrtc's own server (the reference), one gateway node and two gateway
@@ -44,6 +45,25 @@ public final class SignalingBenchmark {
     public static final Plan SMOKE = new Plan(2, 3, 5, 0, 16);
 
     private SignalingBenchmark() {}
+
+    /**
+     * The plans of a full run: unpaced, paced and history, or those named in {@code bench.signaling.plans}
+     * (separated by commas), e.g. {@code -Dbench.signaling.plans=paced}.
+     */
+    public static List<Plan> plans() {
+        var named = Map.of("unpaced", UNPACED, "paced", PACED, "history", HISTORY);
+        var given = System.getProperty("bench.signaling.plans", "unpaced,paced,history");
+        var plans = new ArrayList<Plan>();
+        for (var name : given.split(",")) {
+            var plan = named.get(name.strip());
+            if (plan == null) {
+                throw new IllegalArgumentException(
+                        "bench.signaling.plans: unknown plan " + name + " (unpaced, paced, history)");
+            }
+            plans.add(plan);
+        }
+        return plans;
+    }
 
     /** Runs each plan against every target; in a full run the load generator warms up on the reference first. */
     public static List<Result> run(List<Plan> plans, boolean warmUp) throws InterruptedException {
@@ -82,9 +102,11 @@ public final class SignalingBenchmark {
                     }
                 }
             }
+            if (!List.of(HISTORY, SMOKE).contains(plans.getLast())) {
+                return results; // plans chosen without the history plan: no history run
+            }
             // The last plan once more, on a node whose rules keep history for the bench rooms.
-            try (var cluster =
-                    new GatewayCluster(emulators, 1, connections, java.util.Map.of("TOPICS_RULES", HISTORY_RULES))) {
+            try (var cluster = new GatewayCluster(emulators, 1, connections, Map.of("TOPICS_RULES", HISTORY_RULES))) {
                 var plan = plans.getLast();
                 if (warmUp) {
                     for (var round = 0; round < 2; round++) {
