@@ -33,13 +33,8 @@ final class RegistryWork {
 
     /** Runs {@code work} (idempotent) for {@code key} until it succeeds, after any work already asked for the key. */
     void start(String key, String what, Runnable work) {
-        pending.compute(key, (k, before) -> {
-            var done = new CompletableFuture<Void>();
-            var after = before == null ? CompletableFuture.<Void>completedFuture(null) : before;
-            var unused = after.whenComplete((ok, failure) -> attempt(key, what, work, done, 1));
-            unused = done.whenComplete((ok, failure) -> pending.remove(key, done));
-            return done;
-        });
+        var done = new CompletableFuture<Void>();
+        var unused = after(key, done).whenComplete((ok, failure) -> attempt(key, what, work, done, 1));
     }
 
     /**
@@ -48,22 +43,31 @@ final class RegistryWork {
      */
     CompletableFuture<Void> runOnce(String key, Runnable work) {
         var result = new CompletableFuture<Void>();
-        pending.compute(key, (k, before) -> {
-            var after = before == null ? CompletableFuture.<Void>completedFuture(null) : before;
-            var done = after.handle((ok, failure) -> null)
-                    .thenCompose(ignored -> aws.submit(work))
-                    .whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            result.complete(null);
-                        } else {
-                            result.completeExceptionally(failure);
-                        }
-                    })
-                    .handle((ok, failure) -> (Void) null);
-            var unused = done.whenComplete((ok, failure) -> pending.remove(key, done));
-            return done;
-        });
+        var done = new CompletableFuture<Void>();
+        var unused = after(key, done)
+                .handle((ok, failure) -> null)
+                .thenCompose(ignored -> aws.submit(work))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(failure);
+                    }
+                    done.complete(null);
+                });
         return result;
+    }
+
+    /**
+     * Makes {@code done} the key's last work and returns the work it follows (done already when there is none);
+     * {@code done} leaves the map when it completes. The chains are built after the swap, outside the map's lock:
+     * work that completes at once (before a callback is even registered) must find its entry there to remove it —
+     * inside {@code compute} it would not, and a completed future left behind would keep {@link #await} waiting.
+     */
+    private CompletableFuture<Void> after(String key, CompletableFuture<Void> done) {
+        var before = pending.put(key, done);
+        var unused = done.whenComplete((ok, failure) -> pending.remove(key, done));
+        return before == null ? CompletableFuture.completedFuture(null) : before;
     }
 
     /** Whether work asked for {@code key} is still to do. */
@@ -77,7 +81,11 @@ final class RegistryWork {
         while (!pending.isEmpty()) {
             var all = CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new));
             try {
-                all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                var left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException(); // work keeps coming: the deadline holds all the same
+                }
+                all.get(left, TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 LOG.log(
                         Level.WARNING,
