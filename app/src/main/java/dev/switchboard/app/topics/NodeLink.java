@@ -2,13 +2,10 @@ package dev.switchboard.app.topics;
 
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.topics.RelayBatch.Relayed;
-import java.io.IOException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.http1.Http1Client;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -32,7 +29,7 @@ final class NodeLink {
 
     private final String nodeId;
     private final URI uri;
-    private final HttpClient http;
+    private final Http1Client http;
     private final GatewayMetrics metrics;
     private final Consumer<String> onFailure;
 
@@ -48,7 +45,7 @@ final class NodeLink {
             String nodeId,
             String endpoint,
             long maxBytes,
-            HttpClient http,
+            Http1Client http,
             GatewayMetrics metrics,
             Consumer<String> onFailure) {
         this.nodeId = nodeId;
@@ -104,24 +101,20 @@ final class NodeLink {
     }
 
     private void post(List<Relayed> batch) {
-        var request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", TopicRelay.CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(RelayBatch.encode(batch)))
-                .build();
         String failure;
-        try {
-            var response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() < 300) {
+        try (var response = http.post()
+                .uri(uri)
+                .header(HeaderNames.CONTENT_TYPE, TopicRelay.CONTENT_TYPE)
+                .submit(RelayBatch.encode(batch))) {
+            response.entity().consume();
+            if (response.status().code() < 300) {
                 metrics.framesOut("node_relay", batch.size());
                 return;
             }
-            failure = "HTTP " + response.statusCode();
-        } catch (IOException e) {
+            failure = "HTTP " + response.status().code();
+        } catch (RuntimeException e) {
+            // Helidon's client reports a refused or broken connection, or a timeout, unchecked.
             failure = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = "interrupted";
         }
         metrics.outputFailures("node", batch.size());
         LOG.log(

@@ -9,8 +9,8 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.History;
 import dev.switchboard.registry.TopicNode;
+import io.helidon.webclient.http1.Http1Client;
 import java.lang.System.Logger.Level;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class TopicRelay {
     private final Duration cacheTtl;
     private final int maxCached;
     private final long linkMaxBytes;
-    private final HttpClient http;
+    private final Http1Client http;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
@@ -65,7 +65,7 @@ public final class TopicRelay {
             Duration cacheTtl,
             int maxCached,
             long linkMaxBytes,
-            HttpClient http) {
+            Http1Client http) {
         this.registry = registry;
         this.hub = hub;
         this.metrics = metrics;
