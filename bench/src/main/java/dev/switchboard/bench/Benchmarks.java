@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
+import dev.switchboard.bench.signaling.FirstMinuteBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.soak.SoakBenchmark;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling|idle|local|fanout|soak]}: every benchmark but the soak (or the named
+     * {@code bin/bench [--smoke] [jmh|signaling|firstminute|idle|local|fanout|soak]}: every benchmark but the soak (or the named
      * one; the soak runs only when named: 10 minutes), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
@@ -51,6 +52,10 @@ public final class Benchmarks {
         if (only.isEmpty() || only.contains("signaling")) {
             var plans = smoke ? List.of(SignalingBenchmark.SMOKE) : SignalingBenchmark.plans();
             summary.add(SignalingBenchmark.table(SignalingBenchmark.run(plans, !smoke)));
+        }
+        if (only.isEmpty() || only.contains("firstminute")) {
+            var plan = smoke ? FirstMinuteBenchmark.SMOKE : FirstMinuteBenchmark.FULL;
+            summary.add(FirstMinuteBenchmark.table(FirstMinuteBenchmark.run(plan)));
         }
         if (only.isEmpty() || only.contains("idle")) {
             summary.add(IdleBenchmark.table(IdleBenchmark.run(smoke ? IdleBenchmark.SMOKE : IdleBenchmark.FULL)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
+import dev.switchboard.bench.signaling.FirstMinuteBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
 import dev.switchboard.bench.signaling.SignalingLoad;
 import dev.switchboard.bench.soak.SoakBenchmark;
@@ -45,6 +46,38 @@ class BenchmarksSmokeIT {
         assertThat(SignalingBenchmark.table(results))
                 .contains("ratios to the reference")
                 .contains("history on / off");
+    }
+
+    @Test
+    void theFirstMinuteRunsBothGeneratorsAgainstFreshServersAndLosesNothing() throws Exception {
+        var runs = FirstMinuteBenchmark.run(FirstMinuteBenchmark.SMOKE);
+
+        assertThat(runs).hasSize(16);
+        assertThat(runs)
+                .filteredOn(r -> r.generator() == FirstMinuteBenchmark.Generator.NODE)
+                .extracting(r -> r.result().target())
+                .containsExactly(
+                        "y-webrtc server.js, node ws, round 1",
+                        "y-webrtc server.js, node ws, round 2",
+                        "gateway, default flags, node ws, round 1",
+                        "gateway, default flags, node ws, round 2",
+                        "gateway, images' flags, node ws, round 1",
+                        "gateway, images' flags, node ws, round 2",
+                        "gateway, images' flags + AOT cache, node ws, round 1",
+                        "gateway, images' flags + AOT cache, node ws, round 2");
+        assertThat(runs).allSatisfy(r -> {
+            assertThat(r.result().lost()).as("lost in %s", r.result().target()).isZero();
+            assertThat(r.result().duplicates())
+                    .as("duplicated in %s", r.result().target())
+                    .isZero();
+            assertThat(r.result().p99Millis()).isGreaterThanOrEqualTo(r.result().p50Millis());
+            assertThat(r.rssMb()).isPositive();
+        });
+        assertThat(runs)
+                .filteredOn(r -> r.server().startsWith("gateway"))
+                .allSatisfy(r -> assertThat(r.compilerSeconds()).isFinite());
+        assertThat(FirstMinuteBenchmark.imageFlags()).contains("-XX:+UseCompactObjectHeaders");
+        assertThat(FirstMinuteBenchmark.table(runs)).contains("ratios to y-webrtc's server");
     }
 
     @Test

@@ -95,7 +95,15 @@ public final class ServiceProcess implements AutoCloseable {
             Path output,
             Pattern started) {
         var classPath = new ArrayList<>(classPathFirst);
-        classPath.add(System.getProperty("java.class.path"));
+        var inherited = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
+        if (jvmOptions.stream().anyMatch(option -> option.startsWith("-XX:AOTCache"))) {
+            // The JVM's ahead-of-time cache takes only JARs on the class path ("Cannot have non-empty directory in
+            // paths"); a directory here holds this JVM's own classes (a benchmark's, a test's), not the service's.
+            inherited = inherited.stream()
+                    .filter(entry -> !Files.isDirectory(Path.of(entry)))
+                    .toList();
+        }
+        classPath.addAll(inherited);
         var command = new ArrayList<String>();
         command.add(java());
         command.addAll(jvmOptions);

@@ -47,6 +47,12 @@ public final class GatewayCluster implements AutoCloseable {
      * (connection {@code i} uses token {@code i % users}).
      */
     public GatewayCluster(Emulators emulators, int nodeCount, int users, Map<String, String> environment) {
+        this(emulators, nodeCount, users, environment, serviceFlags());
+    }
+
+    /** As {@link #GatewayCluster(Emulators, int, int, Map)}, the nodes' JVMs started with {@code flags}. */
+    public GatewayCluster(
+            Emulators emulators, int nodeCount, int users, Map<String, String> environment, List<String> flags) {
         this.emulators = emulators;
         var run = UUID.randomUUID().toString().substring(0, 8);
         this.table = "bench-" + run;
@@ -79,7 +85,7 @@ public final class GatewayCluster implements AutoCloseable {
             settings.putAll(environment);
             nodes.add(ServiceProcess.start(
                     MAIN,
-                    jvmOptions("gateway-" + n),
+                    jvmOptions("gateway-" + n, flags),
                     settings,
                     emulators,
                     logs.resolve("gateway-" + n + ".log"),
@@ -93,11 +99,18 @@ public final class GatewayCluster implements AutoCloseable {
      * a JFR recording when {@code bench.profile} is set.
      */
     public static List<String> jvmOptions(String name) {
-        var options = new ArrayList<String>();
+        return jvmOptions(name, serviceFlags());
+    }
+
+    /** The flags of {@code bench.service.jvm}: none by default. */
+    public static List<String> serviceFlags() {
         var given = System.getProperty("bench.service.jvm", "").strip();
-        if (!given.isEmpty()) {
-            options.addAll(List.of(given.split("[\\s,]+")));
-        }
+        return given.isEmpty() ? List.of() : List.of(given.split("[\\s,]+"));
+    }
+
+    /** {@code flags}, plus Native Memory Tracking and a JFR recording when the bench's properties ask for them. */
+    public static List<String> jvmOptions(String name, List<String> flags) {
+        var options = new ArrayList<>(flags);
         if (Boolean.getBoolean("bench.nmt")) {
             options.add("-XX:NativeMemoryTracking=summary");
         }

@@ -47,10 +47,17 @@ public final class YWebrtcServer implements AutoCloseable {
     }
 
     private static Path serverScript() {
+        return nodeDirectory().resolve(Path.of("node_modules", "y-webrtc", "bin", "server.js"));
+    }
+
+    /**
+     * {@code bench/node}, with its npm packages installed (from the repository's root, as bin/bench and bin/test
+     * run, or from {@code bench}, as Maven runs the module's tests).
+     */
+    static Path nodeDirectory() {
         for (var directory : List.of("bench/node", "node")) {
-            var script = Path.of(directory, "node_modules", "y-webrtc", "bin", "server.js");
-            if (Files.exists(script)) {
-                return script.toAbsolutePath();
+            if (Files.exists(Path.of(directory, "node_modules", "y-webrtc", "bin", "server.js"))) {
+                return Path.of(directory).toAbsolutePath();
             }
         }
         throw new IllegalStateException(
