@@ -81,7 +81,10 @@ public final class SignalingBenchmark {
             var connections = Math.max(
                     CONNECT_WARM_UP.connections(),
                     plans.stream().mapToInt(Plan::connections).max().orElseThrow());
-            for (var nodes = 1; nodes <= 2; nodes++) {
+            // bench.signaling.rounds: the one- and two-node runs alternate that many times, so a ratio between them
+            // is not one moment's noise on a shared machine.
+            for (var run = 0; run < Integer.getInteger("bench.signaling.rounds", 1) * 2; run++) {
+                var nodes = 1 + run % 2;
                 try (var cluster = new GatewayCluster(emulators, nodes, connections)) {
                     if (warmUp) {
                         // As the reference's Node process, the gateways' JVMs run warm (JIT-compiled) paths.
