@@ -110,6 +110,8 @@ resource "aws_lb_target_group" "gateway" {
   target_type          = "ip"
   vpc_id               = var.vpc_id
   deregistration_delay = var.deregistration_delay
+  # New tasks take new connections gradually while their JIT warms up (round robin, the default, supports it).
+  slow_start = var.slow_start
 
   health_check {
     path                = "/health/ready"

@@ -274,6 +274,17 @@ variable "deregistration_delay" {
   }
 }
 
+variable "slow_start" {
+  description = "Seconds the load balancer ramps a new gateway task's share of new connections up from zero (ALB slow start; 0 turns it off): a JVM's first minute is its slowest (docs/benchmarks.md, The first minute)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.slow_start == 0 || (var.slow_start >= 30 && var.slow_start <= 900)
+    error_message = "slow_start must be 0 (off) or lie between 30 and 900 seconds."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days the services' CloudWatch logs are kept."
   type        = number
