@@ -3,6 +3,8 @@ package dev.switchboard.pusher.consumer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.PusherMetrics;
+import dev.switchboard.pusher.PusherMetrics.MessageOutcome;
+import dev.switchboard.pusher.PusherMetrics.PostOutcome;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.request.RequestParser;
 import java.lang.System.Logger.Level;
@@ -226,18 +228,18 @@ public final class QueueConsumer implements AutoCloseable {
     private Disposition process(Message message) {
         var parsed = parser.parse(message.body());
         if (parsed instanceof RequestParser.Refused(var reason)) {
-            metrics.message("refused");
+            metrics.message(MessageOutcome.REFUSED);
             LOG.log(Level.WARNING, "notification refused messageId={0}: {1}", message.messageId(), reason);
             return deadLetter(message, reason) ? Disposition.DELETE : Disposition.LEAVE;
         }
         var request = ((RequestParser.Accepted) parsed).request();
         try {
             var outcome = fanOut.fanOut(message.messageId(), request);
-            metrics.posts("delivered", outcome.delivered());
-            metrics.posts("gone", outcome.gone());
-            metrics.posts("failed", outcome.failed());
+            metrics.posts(PostOutcome.DELIVERED, outcome.delivered());
+            metrics.posts(PostOutcome.GONE, outcome.gone());
+            metrics.posts(PostOutcome.FAILED, outcome.failed());
             if (outcome.complete()) {
-                metrics.message("delivered");
+                metrics.message(MessageOutcome.DELIVERED);
                 LOG.log(
                         Level.DEBUG,
                         "notification delivered messageId={0} targets={1} delivered={2} gone={3}",
@@ -247,7 +249,7 @@ public final class QueueConsumer implements AutoCloseable {
                         outcome.gone());
                 return Disposition.DELETE;
             }
-            metrics.message("retried");
+            metrics.message(MessageOutcome.RETRIED);
             LOG.log(
                     Level.WARNING,
                     "notification left for redelivery messageId={0} receiveCount={1} failed={2} of {3}: {4}",
@@ -261,7 +263,7 @@ public final class QueueConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Disposition.LEAVE;
         } catch (RuntimeException e) {
-            metrics.message("retried");
+            metrics.message(MessageOutcome.RETRIED);
             LOG.log(
                     Level.WARNING,
                     "notification left for redelivery messageId={0}: {1}",
@@ -428,6 +430,6 @@ public final class QueueConsumer implements AutoCloseable {
                         .visibilityTimeout(0)
                         .build())
                 .toList());
-        messages.forEach(m -> metrics.message("released"));
+        messages.forEach(m -> metrics.message(MessageOutcome.RELEASED));
     }
 }
