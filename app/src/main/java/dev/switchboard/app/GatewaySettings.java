@@ -93,6 +93,11 @@ public record GatewaySettings(
     /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
     public static final String DEFAULTS = "gateway.yaml";
 
+    /** The shortest period a timer of the node may have (a zero period would spin or refuse to be scheduled). */
+    static final Duration PERIOD_MIN = Duration.ofMillis(10);
+
+    private static final Duration DAY = Duration.ofDays(1);
+
     /**
      * The gateway's configuration: environment variables, system properties, an optional {@code application.yaml}
      * on the class path, then the defaults ({@value #DEFAULTS}). The defaults have a name of their own so that a
@@ -134,16 +139,16 @@ public record GatewaySettings(
                 integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                 integer(config, "limits.topics", 1, 100_000),
                 integer(config, "limits.topic.length", 1, 65_536),
-                read(config, "limits.rate", node -> node.asDouble().get()),
-                read(config, "limits.burst", node -> node.asDouble().get()),
+                Settings.number(config, "limits.rate", 0.001, 1e9),
+                Settings.number(config, "limits.burst", 1, 1e9),
                 integer(config, "limits.abuse", 1, 1_000_000),
-                duration(config, "liveness.ping"),
-                duration(config, "node.heartbeat"),
-                duration(config, "node.lease"),
-                duration(config, "node.sweep"),
-                duration(config, "topics.cache"),
-                duration(config, "shutdown.delay"),
-                duration(config, "shutdown.deadline"),
+                duration(config, "liveness.ping", PERIOD_MIN, DAY),
+                duration(config, "node.heartbeat", PERIOD_MIN, Duration.ofMinutes(10)),
+                duration(config, "node.lease", PERIOD_MIN, DAY),
+                duration(config, "node.sweep", PERIOD_MIN, DAY),
+                duration(config, "topics.cache", Duration.ZERO, Duration.ofMinutes(10)),
+                duration(config, "shutdown.delay", Duration.ZERO, Duration.ofHours(1)),
+                duration(config, "shutdown.deadline", PERIOD_MIN, Duration.ofHours(1)),
                 origins(optional(config, "ws.origins").orElse("")),
                 read(config, "server.nio", node -> node.asBoolean().get()),
                 integer(
@@ -237,11 +242,7 @@ public record GatewaySettings(
     }
 
     private static Duration positive(Config config, String key) {
-        var value = duration(config, key);
-        if (!value.isPositive()) {
-            throw new IllegalStateException("config key " + key + " is " + value + "; it must be positive");
-        }
-        return value;
+        return duration(config, key, PERIOD_MIN, DAY);
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */

@@ -155,6 +155,11 @@ class GatewaySettingsTest {
         assertThat(settings.auth().hmacSecret()).isPresent();
     }
 
+    /** The minimal settings with one more. */
+    private static Map<String, String> with(String name, String value) {
+        return Map.of("AUTH_JWKS_URI", "https://x/jwks", name, value);
+    }
+
     @Test
     void badSettingsNameTheirKey() {
         assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(Map.of())))
@@ -175,6 +180,19 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(
                         GatewayFixture.config(Map.of("AUTH_JWKS_URI", "https://x/jwks", "OUTBOUND_STALL", "PT0S"))))
                 .hasMessageContaining("outbound.stall");
+        for (var zero : List.of("NODE_HEARTBEAT", "NODE_LEASE", "NODE_SWEEP", "LIVENESS_PING", "SHUTDOWN_DEADLINE")) {
+            assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(with(zero, "PT0S"))))
+                    .as(zero)
+                    .hasMessageContaining("(" + zero + ") is PT0S; it must lie between PT0.01S and");
+        }
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(with("LIMITS_RATE", "0"))))
+                .hasMessageContaining("(LIMITS_RATE) is 0.0; it must lie between 0.001 and");
+        assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(with("LIMITS_BURST", "NaN"))))
+                .hasMessageContaining("LIMITS_BURST");
+        assertThat(GatewaySettings.from(GatewayFixture.config(with("TOPICS_CACHE", "PT0S")))
+                        .topicsCache())
+                .as("no cache is a valid choice")
+                .isZero();
         assertThatThrownBy(() -> GatewaySettings.from(GatewayFixture.config(
                         Map.of("AUTH_JWKS_URI", "https://x/jwks", "TOPICS_RULES", "[{\"pattern\":\"a\",\"sub\":1}]"))))
                 .hasMessageContaining("topics.rules (TOPICS_RULES)")

@@ -30,8 +30,16 @@ public final class Settings {
     public static int integer(Config config, String key, int min, int max) {
         int value = read(config, key, node -> node.asInt().get());
         if (value < min || value > max) {
-            throw new IllegalStateException(
-                    "config key " + key + " is " + value + "; it must lie between " + min + " and " + max);
+            throw outOfRange(key, String.valueOf(value), min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A finite number between {@code min} and {@code max} (inclusive). */
+    public static double number(Config config, String key, double min, double max) {
+        double value = read(config, key, node -> node.asDouble().get());
+        if (!(value >= min && value <= max)) { // NaN fails too
+            throw outOfRange(key, String.valueOf(value), min + " and " + max);
         }
         return value;
     }
@@ -39,6 +47,28 @@ public final class Settings {
     /** An ISO-8601 duration ({@code PT30S}). */
     public static Duration duration(Config config, String key) {
         return read(config, key, node -> node.as(Duration.class).get());
+    }
+
+    /**
+     * An ISO-8601 duration between {@code min} and {@code max} (inclusive): a period of zero, say, would make a
+     * timer spin or refuse to start only once the service runs, so it is refused here.
+     */
+    public static Duration duration(Config config, String key, Duration min, Duration max) {
+        var value = duration(config, key);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw outOfRange(key, value.toString(), min + " and " + max);
+        }
+        return value;
+    }
+
+    /** The environment variable Helidon maps to {@code key}: {@code node.heartbeat} is {@code NODE_HEARTBEAT}. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static IllegalStateException outOfRange(String key, String value, String range) {
+        return new IllegalStateException(
+                "config key " + key + " (" + environmentName(key) + ") is " + value + "; it must lie between " + range);
     }
 
     /** A comma-separated list, each entry trimmed, empty ones dropped; empty when absent. */
@@ -55,7 +85,9 @@ public final class Settings {
         try {
             return reader.apply(config.get(key));
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new IllegalStateException("config key " + key + " is missing or invalid: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "config key " + key + " (" + environmentName(key) + ") is missing or invalid: " + e.getMessage(),
+                    e);
         }
     }
 }
