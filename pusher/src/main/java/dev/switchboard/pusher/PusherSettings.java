@@ -70,11 +70,8 @@ public record PusherSettings(
     }
 
     public static PusherSettings from(Config config) {
-        var visibility = duration(config, "notifications.visibility");
-        if (visibility.toSeconds() < 2 || visibility.toHours() >= 12) {
-            throw new IllegalStateException(
-                    "config key notifications.visibility is " + visibility + "; it must lie between 2 s and 12 h");
-        }
+        // SQS's bounds: a visibility timeout of at most 12 h, a long poll of at most 20 s.
+        var visibility = duration(config, "notifications.visibility", Duration.ofSeconds(2), Duration.ofHours(12));
         return new PusherSettings(
                 text(config, "pusher.host"),
                 integer(config, "pusher.port", 0, 65_535),
@@ -83,7 +80,7 @@ public record PusherSettings(
                         .orElseThrow(() -> new IllegalStateException(
                                 "config key notifications.queue.url is missing: set NOTIFICATIONS_QUEUE_URL")),
                 visibility,
-                pollWait(config),
+                duration(config, "notifications.wait", Duration.ZERO, Duration.ofSeconds(20)),
                 integer(config, "notifications.inflight", 1, 100_000),
                 text(config, "connections.table"),
                 text(config, "connections.index"),
@@ -91,11 +88,11 @@ public record PusherSettings(
                 integer(config, "delivery.concurrency", 1, 100_000),
                 integer(config, "delivery.node.concurrency", 1, 100_000),
                 integer(config, "delivery.attempts", 1, 20),
-                duration(config, "delivery.timeout"),
+                duration(config, "delivery.timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
                 perNode(config),
                 integer(config, "delivery.lookup.topics.above", 0, 100_000),
                 integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
-                duration(config, "shutdown.deadline"));
+                duration(config, "shutdown.deadline", Duration.ofMillis(10), Duration.ofHours(1)));
     }
 
     /** These settings on another port: for tests and the local stack. */
@@ -130,15 +127,6 @@ public record PusherSettings(
                 throw new IllegalStateException(
                         "config key delivery.per is \"" + per + "\"; it must be \"connection\" or \"node\"");
         };
-    }
-
-    private static Duration pollWait(Config config) {
-        var wait = duration(config, "notifications.wait");
-        if (wait.isNegative() || wait.toSeconds() > 20) {
-            throw new IllegalStateException(
-                    "config key notifications.wait is " + wait + "; SQS long polls last 0 to 20 s");
-        }
-        return wait;
     }
 
     private static URI uri(String value, String key) {

@@ -85,7 +85,13 @@ class PusherSettingsTest {
                 .hasMessageContaining("NOTIFICATIONS_QUEUE_URL");
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "NOTIFICATIONS_WAIT", "PT30S"))))
-                .hasMessageContaining("notifications.wait");
+                .hasMessageContaining("notifications.wait (NOTIFICATIONS_WAIT) is PT30S");
+        for (var zero : java.util.List.of("DELIVERY_TIMEOUT", "SHUTDOWN_DEADLINE", "NOTIFICATIONS_VISIBILITY")) {
+            assertThatThrownBy(() ->
+                            PusherSettings.from(PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", zero, "PT0S"))))
+                    .as(zero)
+                    .hasMessageContaining("(" + zero + ") is PT0S; it must lie between");
+        }
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "APIGW_ENDPOINT", "not a url"))))
                 .hasMessageContaining("apigw.endpoint");
