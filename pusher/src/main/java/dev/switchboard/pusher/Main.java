@@ -115,7 +115,7 @@ public final class Main {
         var metrics = new PusherMetrics(() -> consumer[0] == null ? 0 : consumer[0].inFlight());
         consumer[0] = new QueueConsumer(
                 clients.sqs(),
-                settings.queueUrl(),
+                settings.queueUrl().orElseThrow(), // required by PusherSettings.from
                 settings.visibility(),
                 settings.pollWait(),
                 settings.shutdownDeadline(),
@@ -129,7 +129,7 @@ public final class Main {
                 Level.INFO,
                 "pusher started port={0} queueUrl={1} delivery={2}",
                 String.valueOf(server.port()),
-                settings.queueUrl(),
+                settings.queueUrl().orElseThrow(),
                 settings.apigwEndpoint()
                         .map(e -> "API Gateway " + e)
                         .orElse(settings.perNode() ? "per node" : "per connection, to its node"));

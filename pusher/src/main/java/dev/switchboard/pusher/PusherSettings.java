@@ -35,7 +35,7 @@ public record PusherSettings(
         String host,
         int port,
         int pollers,
-        String queueUrl,
+        Optional<String> queueUrl,
         Duration visibility,
         Duration pollWait,
         int maxInFlight,
@@ -69,16 +69,28 @@ public record PusherSettings(
                 .build();
     }
 
+    /** A pusher that polls its queue: {@code notifications.queue.url} is required. */
     public static PusherSettings from(Config config) {
+        var settings = fromEventSource(config);
+        if (settings.queueUrl().isEmpty()) {
+            throw new IllegalStateException(
+                    "config key notifications.queue.url is missing: set NOTIFICATIONS_QUEUE_URL");
+        }
+        return settings;
+    }
+
+    /**
+     * A pusher fed by an event source mapping (the Lambda handler): the queue is the mapping's, so {@code
+     * notifications.queue.url} is not needed (nor made up).
+     */
+    public static PusherSettings fromEventSource(Config config) {
         // SQS's bounds: a visibility timeout of at most 12 h, a long poll of at most 20 s.
         var visibility = duration(config, "notifications.visibility", Duration.ofSeconds(2), Duration.ofHours(12));
         return new PusherSettings(
                 text(config, "pusher.host"),
                 integer(config, "pusher.port", 0, 65_535),
                 integer(config, "pusher.pollers", 1, 100),
-                optional(config, "notifications.queue.url")
-                        .orElseThrow(() -> new IllegalStateException(
-                                "config key notifications.queue.url is missing: set NOTIFICATIONS_QUEUE_URL")),
+                optional(config, "notifications.queue.url"),
                 visibility,
                 duration(config, "notifications.wait", Duration.ZERO, Duration.ofSeconds(20)),
                 integer(config, "notifications.inflight", 1, 100_000),

@@ -19,7 +19,7 @@ class PusherSettingsTest {
         assertThat(settings.host()).isEqualTo("0.0.0.0");
         assertThat(settings.port()).isEqualTo(8082);
         assertThat(settings.pollers()).isEqualTo(2);
-        assertThat(settings.queueUrl()).isEqualTo("http://sqs/q");
+        assertThat(settings.queueUrl()).contains("http://sqs/q");
         assertThat(settings.visibility()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.pollWait()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.maxInFlight()).isEqualTo(200);
@@ -76,6 +76,16 @@ class PusherSettingsTest {
         assertThat(settings.lookUpTopicsAbove()).isZero();
         assertThat(settings.maxFrameBytes()).isEqualTo(4096);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void aPusherFedByAnEventSourceNeedsNoQueueOfItsOwn() {
+        var settings = PusherSettings.fromEventSource(PushStack.config(Map.of()));
+
+        assertThat(settings.queueUrl()).isEmpty();
+        assertThatThrownBy(() -> PusherSettings.from(PushStack.config(Map.of())))
+                .as("a pusher that polls")
+                .hasMessageContaining("NOTIFICATIONS_QUEUE_URL");
     }
 
     @Test

@@ -8,11 +8,9 @@ import dev.switchboard.pusher.Main;
 import dev.switchboard.pusher.PusherSettings;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.request.RequestParser;
-import io.helidon.config.ConfigSources;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,9 +41,7 @@ public final class NotificationsHandler implements RequestHandler<SQSEvent, SQSB
 
     /** The pusher's settings from the environment; the queue is the event source mapping's, not a setting here. */
     static PusherSettings settings() {
-        return PusherSettings.from(
-                PusherSettings.config(ConfigSources.create(Map.of("notifications.queue.url", "lambda-event-source"))
-                        .build()));
+        return PusherSettings.fromEventSource(PusherSettings.config());
     }
 
     @Override
