@@ -6,6 +6,8 @@ import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.management.GatewayMetrics.FrameKind;
+import dev.switchboard.app.management.GatewayMetrics.Output;
 import dev.switchboard.app.outputs.OutputException;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCode;
@@ -87,7 +89,7 @@ final class ClientFrames {
                 return;
             }
             if (frameLimit.exceeds(text)) {
-                refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+                refuse(connection, FrameKind.TOO_LARGE, ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
                 return;
             }
             connection.rate().accepted();
@@ -103,7 +105,7 @@ final class ClientFrames {
         if (connection.isOpen() && admitted(connection)) {
             refuse(
                     connection,
-                    "binary",
+                    FrameKind.BINARY,
                     ErrorCode.BINARY_NOT_SUPPORTED,
                     "binary frames are not supported; send JSON text frames");
         }
@@ -112,38 +114,41 @@ final class ClientFrames {
     /** A frame larger than the limit, refused unread (its fragments were not kept). Counts towards the abuse limit. */
     void onTooLarge(ClientConnection connection) {
         if (connection.isOpen() && admitted(connection)) {
-            refuse(connection, "too_large", ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
+            refuse(connection, FrameKind.TOO_LARGE, ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
         }
     }
 
     private void handle(ClientConnection connection, Frame frame) {
         switch (frame) {
             case Frame.Ping ping -> {
-                metrics.frameIn("ping");
+                metrics.frameIn(FrameKind.PING);
                 reply(
                         connection,
-                        "pong",
+                        FrameKind.PONG,
                         json.createObjectNode()
                                 .put("type", "pong")
                                 .put("statusCode", 200)
                                 .put("connectionId", connection.id()));
             }
             case Frame.Send send -> {
-                metrics.frameIn("send");
-                output(connection, "sqs", () -> outputs.send(connection.userId(), connection.id(), send.message()));
-            }
-            case Frame.Publish publish -> {
-                metrics.frameIn("publish");
+                metrics.frameIn(FrameKind.SEND);
                 output(
                         connection,
-                        "sns",
+                        Output.SQS,
+                        () -> outputs.send(connection.userId(), connection.id(), send.message()));
+            }
+            case Frame.Publish publish -> {
+                metrics.frameIn(FrameKind.PUBLISH);
+                output(
+                        connection,
+                        Output.SNS,
                         () -> outputs.publish(connection.userId(), connection.id(), publish.message()));
             }
             case Frame.Subscribe subscribe -> subscribe(connection, subscribe);
             case Frame.HistoryQuery query -> history(connection, query);
             case Frame.PresenceQuery query -> members(connection, query);
             case Frame.Unsubscribe unsubscribe -> {
-                metrics.frameIn("unsubscribe");
+                metrics.frameIn(FrameKind.UNSUBSCRIBE);
                 if (unsubscribe.topics().size() > settings.maxTopics()) {
                     error(
                             connection,
@@ -169,7 +174,7 @@ final class ClientFrames {
                 }
             }
             case Frame.TopicPublish publish -> {
-                metrics.frameIn("topic_publish");
+                metrics.frameIn(FrameKind.TOPIC_PUBLISH);
                 switch (connection.access().publish(publish.topic())) {
                     case ALLOWED -> publish(connection, publish);
                     case FORBIDDEN ->
@@ -187,15 +192,15 @@ final class ClientFrames {
                 }
             }
             case Frame.Refresh refresh -> {
-                metrics.frameIn("refresh");
+                metrics.frameIn(FrameKind.REFRESH);
                 refresh(connection, refresh.token());
             }
             case Frame.TopicPing ping -> {
-                metrics.frameIn("topic_ping");
-                reply(connection, "pong", json.createObjectNode().put("type", "pong"));
+                metrics.frameIn(FrameKind.TOPIC_PING);
+                reply(connection, FrameKind.PONG, json.createObjectNode().put("type", "pong"));
             }
             case Frame.Invalid invalid -> {
-                metrics.frameIn("invalid");
+                metrics.frameIn(FrameKind.INVALID);
                 error(connection, invalid.code(), invalid.message());
             }
         }
@@ -232,12 +237,12 @@ final class ClientFrames {
         connection.expiresAt(closeAt);
         var answer = json.createObjectNode().put("type", "refreshed");
         fresh.expiresAt().ifPresent(exp -> answer.put("exp", exp.getEpochSecond()));
-        reply(connection, "refreshed", answer);
+        reply(connection, FrameKind.REFRESHED, answer);
     }
 
     /** One page of a topic's presence members, where the rules let this connection be one. */
     private void members(ClientConnection connection, Frame.PresenceQuery query) {
-        metrics.frameIn("presence");
+        metrics.frameIn(FrameKind.PRESENCE);
         if (!connection.access().mayJoin(query.topic())) {
             topicError(
                     connection,
@@ -249,7 +254,7 @@ final class ClientFrames {
         try {
             var page = aws.call(() -> presence.members(query.topic(), query.after(), query.limit()));
             if (connection.send(page)) {
-                metrics.frameOut("presence");
+                metrics.frameOut(FrameKind.PRESENCE);
             }
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "presence not read topic={0}: {1}", query.topic(), e.getMessage());
@@ -281,7 +286,7 @@ final class ClientFrames {
 
     /** The topic's last messages, oldest first, as they were delivered. */
     private void history(ClientConnection connection, Frame.HistoryQuery query) {
-        metrics.frameIn("history");
+        metrics.frameIn(FrameKind.HISTORY);
         var topic = query.topic();
         if (!connection.access().maySubscribe(topic)) {
             topicError(
@@ -313,7 +318,7 @@ final class ClientFrames {
             return;
         }
         if (connection.send(answer.toString())) {
-            metrics.frameOut("history");
+            metrics.frameOut(FrameKind.HISTORY);
         }
     }
 
@@ -340,7 +345,7 @@ final class ClientFrames {
             for (var entry : missed.messages()) {
                 connection.send(OutFrame.kept(entry.frame(), entry.offset()));
             }
-            metrics.frameOut("recovery");
+            metrics.frameOut(FrameKind.RECOVERY);
             connection.recovered(topic, missed.head().offset());
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "recovery not read topic={0}: {1}", topic, e.getMessage());
@@ -357,7 +362,7 @@ final class ClientFrames {
     private void subscribe(ClientConnection connection, Frame.Subscribe subscribe) {
         var asked = subscribe.topics();
         var withPresence = subscribe.presence();
-        metrics.frameIn("subscribe");
+        metrics.frameIn(FrameKind.SUBSCRIBE);
         // Each refused topic is told on its own; the others of the same subscribe still take effect.
         var topics = new ArrayList<String>(asked.size());
         var refused = new HashSet<String>();
@@ -440,7 +445,7 @@ final class ClientFrames {
         void run() throws OutputException;
     }
 
-    private void output(ClientConnection connection, String output, OutputCall call) {
+    private void output(ClientConnection connection, Output output, OutputCall call) {
         try {
             aws.call(() -> {
                 call.run();
@@ -452,7 +457,7 @@ final class ClientFrames {
                     Level.WARNING,
                     "output failed connectionId={0} output={1}: {2}",
                     connection.id(),
-                    output,
+                    output.label(),
                     e.getMessage());
             error(
                     connection,
@@ -471,7 +476,7 @@ final class ClientFrames {
     }
 
     /** Refuses a frame (too large, binary): counted as refused in a row, told, and closed past the abuse limit. */
-    private void refuse(ClientConnection connection, String kind, ErrorCode code, String message) {
+    private void refuse(ClientConnection connection, FrameKind kind, ErrorCode code, String message) {
         metrics.frameIn(kind);
         connection.rate().refused();
         if (!abusive(connection)) {
@@ -518,10 +523,10 @@ final class ClientFrames {
     /** An error, about one topic when {@code topic} is not null: {@code {"type":"error","code","topic","message"}}. */
     private void topicError(ClientConnection connection, ErrorCode code, String topic, String message) {
         metrics.error(code);
-        reply(connection, "error", code.frame(json.getNodeFactory(), topic, message));
+        reply(connection, FrameKind.ERROR, code.frame(json.getNodeFactory(), topic, message));
     }
 
-    private void reply(ClientConnection connection, String kind, ObjectNode frame) {
+    private void reply(ClientConnection connection, FrameKind kind, ObjectNode frame) {
         if (connection.send(Json.text(frame))) {
             metrics.frameOut(kind);
         }

@@ -266,7 +266,9 @@ class GatewayIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertThat(response.statusCode()).isNotEqualTo(200);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("switchboard_");
+        assertThat(get("/metrics").body()).as("where they are").contains("switchboard_");
         assertThat(get("/health").statusCode()).isEqualTo(200);
         assertThat(get("/health/ready").body()).startsWith("{\"status\":\"UP\"");
         assertThat(get("/health/live").body()).startsWith("{\"status\":\"UP\"");

@@ -11,7 +11,12 @@ import dev.switchboard.app.topics.RelayBatch.Relayed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TopicRelayTest {
+/**
+ * What a topic relay carries, without sockets: the publisher's frame as sent with {@code clients} added, and the
+ * batches between nodes ({@code RelayBatch}). (Named for what it tests: the relay itself is tested across nodes in
+ * ClusterIT.)
+ */
+class RelayFramesTest {
     private final FrameParser parser = new FrameParser(new ObjectMapper(), 64);
 
     @Test

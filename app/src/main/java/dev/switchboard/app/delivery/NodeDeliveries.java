@@ -7,6 +7,7 @@ import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.Json;
 import dev.switchboard.registry.History;
@@ -100,10 +101,10 @@ public final class NodeDeliveries {
             kept.store(topic, request.id(), request.data()).ifPresent(s -> stored.put(topic, s));
         }
         if (!recent.first(request.id())) {
-            metrics.frameIn("delivery_repeat");
+            metrics.frameIn(FrameKind.DELIVERY_REPEAT);
             return new Result(request.id(), 0, 0, true, Optional.empty());
         }
-        metrics.frameIn("delivery");
+        metrics.frameIn(FrameKind.DELIVERY);
         var delivered = 0;
         var closed = 0;
         var served = new java.util.HashSet<ClientConnection>();
@@ -132,7 +133,7 @@ public final class NodeDeliveries {
                 case CLOSED -> {}
             }
         }
-        metrics.framesOut("notification", delivered);
+        metrics.framesOut(FrameKind.NOTIFICATION, delivered);
         return new Result(request.id(), delivered, closed, false, Optional.empty());
     }
 

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -15,8 +17,58 @@ import java.util.function.Supplier;
  * and out by kind, error frames by code, output failures by output, handshake refusals by reason.
  */
 public final class GatewayMetrics {
+    /** What a frame was: the label {@code kind} of {@code switchboard_frames_in_total} and {@code _out_total}. */
+    public enum FrameKind {
+        PING,
+        PONG,
+        SEND,
+        PUBLISH,
+        SUBSCRIBE,
+        UNSUBSCRIBE,
+        TOPIC_PUBLISH,
+        TOPIC_PING,
+        REFRESH,
+        REFRESHED,
+        PRESENCE,
+        HISTORY,
+        RECOVERY,
+        INVALID,
+        BINARY,
+        TOO_LARGE,
+        ERROR,
+        DELIVERY,
+        DELIVERY_REPEAT,
+        NOTIFICATION,
+        MANAGEMENT,
+        NODE_RELAY;
+
+        /** The label value: {@code topic_publish}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where a failed call went: the label {@code output} of {@code switchboard_output_failures_total}. */
+    public enum Output {
+        SNS,
+        SQS,
+        /** Another gateway node (the topic relay). */
+        NODE;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final String FRAMES_IN = "switchboard_frames_in";
+    static final String FRAMES_OUT = "switchboard_frames_out";
+    static final String OUTPUT_FAILURES = "switchboard_output_failures";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<FrameKind, Counter> framesIn = new EnumMap<>(FrameKind.class);
+    private final Map<FrameKind, Counter> framesOut = new EnumMap<>(FrameKind.class);
+    private final Map<Output, Counter> outputFailures = new EnumMap<>(Output.class);
 
     /** Something that went wrong, for the console: when, what ({@code error} or {@code close}) and its code or cause. */
     public record Event(long at, String kind, String detail) {}
@@ -33,6 +85,20 @@ public final class GatewayMetrics {
         Gauge.builder("switchboard_outbound_queued_bytes", queuedBytes)
                 .description("bytes queued to clients and not yet written, all connections of this node")
                 .register(registry);
+        // Every kind registered once, here: each is scraped from the start (at 0), and no frame looks one up.
+        for (var kind : FrameKind.values()) {
+            framesIn.put(
+                    kind, Counter.builder(FRAMES_IN).tag("kind", kind.label()).register(registry));
+            framesOut.put(
+                    kind, Counter.builder(FRAMES_OUT).tag("kind", kind.label()).register(registry));
+        }
+        for (var output : Output.values()) {
+            outputFailures.put(
+                    output,
+                    Counter.builder(OUTPUT_FAILURES)
+                            .tag("output", output.label())
+                            .register(registry));
+        }
     }
 
     /** A gauge read at each scrape. */
@@ -40,16 +106,16 @@ public final class GatewayMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
-    public void frameIn(String kind) {
-        counter("switchboard_frames_in", "kind", kind).increment();
+    public void frameIn(FrameKind kind) {
+        framesIn.get(kind).increment();
     }
 
-    public void frameOut(String kind) {
-        counter("switchboard_frames_out", "kind", kind).increment();
+    public void frameOut(FrameKind kind) {
+        framesOut.get(kind).increment();
     }
 
-    public void framesOut(String kind, int count) {
-        counter("switchboard_frames_out", "kind", kind).increment(count);
+    public void framesOut(FrameKind kind, int count) {
+        framesOut.get(kind).increment(count);
     }
 
     public void error(ErrorCode code) {
@@ -57,12 +123,12 @@ public final class GatewayMetrics {
         remember("error", code.wireName());
     }
 
-    public void outputFailure(String output) {
-        counter("switchboard_output_failures", "output", output).increment();
+    public void outputFailure(Output output) {
+        outputFailures.get(output).increment();
     }
 
-    public void outputFailures(String output, int count) {
-        counter("switchboard_output_failures", "output", output).increment(count);
+    public void outputFailures(Output output, int count) {
+        outputFailures.get(output).increment(count);
     }
 
     /** A connection ended, by cause ({@code peer}, {@code management_delete}, {@code queue_full}, …). */

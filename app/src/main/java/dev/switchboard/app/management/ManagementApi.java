@@ -5,6 +5,7 @@ import dev.switchboard.app.delivery.NodeDeliveries;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
+import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.topics.TopicRelay;
@@ -80,7 +81,7 @@ public final class ManagementApi {
         var text = new String(body, StandardCharsets.UTF_8);
         switch (connection.get().send(new OutFrame(text, body.length))) {
             case QUEUED -> {
-                metrics.frameOut("management");
+                metrics.frameOut(FrameKind.MANAGEMENT);
                 response.status(Status.OK_200).send();
             }
             case FULL ->

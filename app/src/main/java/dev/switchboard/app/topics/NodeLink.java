@@ -1,6 +1,8 @@
 package dev.switchboard.app.topics;
 
 import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.management.GatewayMetrics.FrameKind;
+import dev.switchboard.app.management.GatewayMetrics.Output;
 import dev.switchboard.app.topics.RelayBatch.Relayed;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1Client;
@@ -66,7 +68,7 @@ final class NodeLink {
         var topic = publish.topic();
         if (queuedBytes.addAndGet(bytes) > maxBytes) {
             queuedBytes.addAndGet(-bytes);
-            metrics.outputFailure("node");
+            metrics.outputFailure(Output.NODE);
             LOG.log(Level.WARNING, "topic relay queue full nodeId={0} topic={1}: publish dropped", nodeId, topic);
             return;
         }
@@ -108,7 +110,7 @@ final class NodeLink {
                 .submit(RelayBatch.encode(batch))) {
             response.entity().consume();
             if (response.status().code() < 300) {
-                metrics.framesOut("node_relay", batch.size());
+                metrics.framesOut(FrameKind.NODE_RELAY, batch.size());
                 return;
             }
             failure = "HTTP " + response.status().code();
@@ -116,7 +118,7 @@ final class NodeLink {
             // Helidon's client reports a refused or broken connection, or a timeout, unchecked.
             failure = e.toString();
         }
-        metrics.outputFailures("node", batch.size());
+        metrics.outputFailures(Output.NODE, batch.size());
         LOG.log(
                 Level.WARNING,
                 "topic relay to node failed nodeId={0} publishes={1}: {2}",

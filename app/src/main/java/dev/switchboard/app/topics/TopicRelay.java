@@ -6,6 +6,7 @@ import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.hub.SendResult;
 import dev.switchboard.app.management.GatewayMetrics;
+import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.History;
 import dev.switchboard.registry.TopicNode;
@@ -242,7 +243,7 @@ public final class TopicRelay {
             }
         }
         if (delivered > 0) {
-            metrics.framesOut("topic_publish", delivered);
+            metrics.framesOut(FrameKind.TOPIC_PUBLISH, delivered);
         }
         return delivered;
     }
