@@ -15,6 +15,7 @@ import dev.switchboard.authorizer.TokenVerifier;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.service.Observability;
+import dev.switchboard.service.Readiness;
 import dev.switchboard.service.Shutdown;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
@@ -26,6 +27,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -173,6 +175,12 @@ public final class Main {
                 String.valueOf(server.port()),
                 String.valueOf(server.port(INTERNAL_SOCKET)),
                 effective.managementUrl());
+        Readiness.announce(Map.of(
+                "service", "gateway",
+                "nodeId", effective.nodeId(),
+                "port", String.valueOf(server.port()),
+                "managementPort", String.valueOf(server.port(INTERNAL_SOCKET)),
+                "managementUrl", effective.managementUrl().toString()));
         return new GatewayServer(server, gateway, registry, lease, upkeep, draining);
     }
 

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +39,6 @@ class GatewayProcessIT {
     /** The packaged gateway; the integration tests run after {@code package}, in the module's directory. */
     static final Path JAR = Path.of("target", "switchboard-app.jar");
 
-    private static final Pattern STARTED = Pattern.compile("gateway started .* port=(\\d+) managementPort=(\\d+)");
     private static final Map<String, String> FAST = Map.of(
             "PRESENCE_TARGET", "topic", "NODE_HEARTBEAT", "PT0.5S", "NODE_LEASE", "PT2S", "NODE_SWEEP", "PT0.5S");
 
@@ -174,9 +172,9 @@ class GatewayProcessIT {
     private int[] startNode(Emulators emulators, Map<String, String> overrides) {
         var settings = new HashMap<>(survivor.environment(FAST));
         settings.putAll(overrides);
-        node = ServiceProcess.startJar(JAR, settings, emulators, directory.resolve("gateway.log"), STARTED);
+        node = ServiceProcess.startJar(JAR, settings, emulators, directory.resolve("gateway.log"));
         process = node.process();
-        return new int[] {node.port(1), node.port(2)};
+        return new int[] {node.port("port"), node.port("managementPort")};
     }
 
     private static URI ws(int port, String token) {

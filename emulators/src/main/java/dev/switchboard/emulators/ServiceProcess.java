@@ -18,55 +18,61 @@ import java.util.regex.Pattern;
 /**
  * One of our services as its own JVM, for tests: a main class on this JVM's class path, configured only by
  * environment variables (the emulators' endpoints and credentials added), its output in a file (a pipe loses the
- * tail after exit). {@link #start} waits for the line saying it started; its match gives the ports it bound.
+ * tail after exit). {@link #start} waits for the service's ready file (the service module's {@code Readiness}: its bound ports and
+ * ids, read with {@link #ready} and {@link #port}), not for a line of its log; {@link #launchCommand} and {@link
+ * #launch} wait for a line matching a pattern, for what does not write one.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
+    /**
+     * Where our services write that they are ready (the service module's {@code Readiness}: a properties file moved
+     * into place whole). Named here, not imported: the emulators depend on nothing of the product.
+     */
+    private static final String READY_FILE = "READY_FILE";
 
     private final Process process;
     private final Path output;
     private final MatchResult started;
+    private final Map<String, String> ready;
 
-    private ServiceProcess(Process process, Path output, MatchResult started) {
+    private ServiceProcess(Process process, Path output, MatchResult started, Map<String, String> ready) {
         this.process = process;
         this.output = output;
         this.started = started;
+        this.ready = ready;
     }
 
     /**
-     * Starts {@code mainClass} with {@code environment} (plus the emulators' AWS settings) and waits for a line
-     * matching {@code started}.
+     * Starts {@code mainClass} with {@code environment} (plus the emulators' AWS settings) and waits for its ready
+     * file.
      *
      * @throws AssertionError with the output when it exits or does not start in time
      */
     public static ServiceProcess start(
-            String mainClass, Map<String, String> environment, Emulators emulators, Path output, Pattern started) {
+            String mainClass, Map<String, String> environment, Emulators emulators, Path output) {
         // C1 only: tests start many short-lived services and want them up fast, not at peak speed.
-        return start(mainClass, List.of("-XX:TieredStopAtLevel=1"), environment, emulators, output, started);
+        return start(mainClass, List.of("-XX:TieredStopAtLevel=1"), environment, emulators, output);
     }
 
-    /** As {@link #start(String, Map, Emulators, Path, Pattern)}, with these JVM options (benchmarks: none). */
+    /** As {@link #start(String, Map, Emulators, Path)}, with these JVM options (benchmarks: none). */
     public static ServiceProcess start(
             String mainClass,
             List<String> jvmOptions,
             Map<String, String> environment,
             Emulators emulators,
-            Path output,
-            Pattern started) {
-        return launch(mainClass, jvmOptions, List.of(), withEmulators(environment, emulators), output, started);
+            Path output) {
+        return launch(mainClass, jvmOptions, List.of(), withEmulators(environment, emulators), output, null);
     }
 
     /**
-     * Starts {@code java -jar jar} as an operator would (C1 only, as {@link #start(String, Map, Emulators, Path,
-     * Pattern)}), with {@code environment} (plus the emulators' AWS settings), and waits for a line matching {@code
-     * started}.
+     * Starts {@code java -jar jar} as an operator would (C1 only, as {@link #start(String, Map, Emulators, Path)}),
+     * with {@code environment} (plus the emulators' AWS settings), and waits for its ready file.
      *
      * @throws AssertionError with the output when it exits or does not start in time
      */
-    public static ServiceProcess startJar(
-            Path jar, Map<String, String> environment, Emulators emulators, Path output, Pattern started) {
+    public static ServiceProcess startJar(Path jar, Map<String, String> environment, Emulators emulators, Path output) {
         var command = List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
-        return run(command, jar.getFileName().toString(), withEmulators(environment, emulators), output, started);
+        return run(command, jar.getFileName().toString(), withEmulators(environment, emulators), output, null);
     }
 
     private static Map<String, String> withEmulators(Map<String, String> environment, Emulators emulators) {
@@ -83,7 +89,7 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * Starts {@code mainClass} from {@code classPathFirst} and then this JVM's class path, with {@code jvmOptions}
      * and {@code environment} (none of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for a
-     * line matching {@code started}.
+     * line matching {@code started} — or, when it is null, for the service's ready file.
      *
      * @throws AssertionError with the output when it exits or does not start in time
      */
@@ -132,11 +138,33 @@ public final class ServiceProcess implements AutoCloseable {
         var env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
         env.putAll(environment);
+        var readyFile = output.resolveSibling(output.getFileName() + ".ready");
+        if (started == null) {
+            try {
+                Files.deleteIfExists(readyFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put(READY_FILE, readyFile.toAbsolutePath().toString());
+        }
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + name, e);
+        }
+        if (started == null) {
+            var ready = Await.until(
+                    name + " to write its ready file",
+                    START,
+                    () -> Files.exists(readyFile)
+                            ? Optional.of(readReady(readyFile))
+                            : process.isAlive() ? null : Optional.<Map<String, String>>empty(),
+                    found -> found != null);
+            if (ready.isEmpty()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
+            }
+            return new ServiceProcess(process, output, null, ready.get());
         }
         var match = Await.until(
                 name + " to start",
@@ -151,16 +179,46 @@ public final class ServiceProcess implements AutoCloseable {
         if (match.isEmpty()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
         }
-        return new ServiceProcess(process, output, match.get());
+        return new ServiceProcess(process, output, match.get(), Map.of());
     }
 
-    /** The match of the started line: its groups are what the service said (ports, ids). */
+    private static Map<String, String> readReady(Path file) {
+        var properties = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var facts = new java.util.TreeMap<String, String>();
+        properties.stringPropertyNames().forEach(name -> facts.put(name, properties.getProperty(name)));
+        return facts;
+    }
+
+    /** The match of the started line, for a process started with a pattern ({@link #launch}, {@link #launchCommand}). */
     public MatchResult started() {
+        if (started == null) {
+            throw new IllegalStateException("started by its ready file: read ready(name)");
+        }
         return started;
     }
 
+    /** A group of the started line's match. */
     public int port(int group) {
-        return Integer.parseInt(started.group(group));
+        return Integer.parseInt(started().group(group));
+    }
+
+    /** What the service wrote in its ready file ({@code port}, {@code managementPort}, {@code nodeId}, …). */
+    public String ready(String name) {
+        var value = ready.get(name);
+        if (value == null) {
+            throw new IllegalStateException("the ready file says nothing of " + name + ": " + ready);
+        }
+        return value;
+    }
+
+    /** A port the service wrote in its ready file: {@code port}, {@code managementPort}. */
+    public int port(String name) {
+        return Integer.parseInt(ready(name));
     }
 
     public Process process() {

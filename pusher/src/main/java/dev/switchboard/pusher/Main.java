@@ -8,12 +8,14 @@ import dev.switchboard.pusher.fanout.NodeFanOut;
 import dev.switchboard.pusher.request.RequestParser;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.service.Readiness;
 import dev.switchboard.service.Shutdown;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -133,6 +135,7 @@ public final class Main {
                 settings.apigwEndpoint()
                         .map(e -> "API Gateway " + e)
                         .orElse(settings.perNode() ? "per node" : "per connection, to its node"));
+        Readiness.announce(Map.of("service", "pusher", "port", String.valueOf(server.port())));
         return server;
     }
 }

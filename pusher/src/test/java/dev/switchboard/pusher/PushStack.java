@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -28,8 +27,6 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  */
 final class PushStack implements AutoCloseable {
     static final String GATEWAY_MAIN = "dev.switchboard.app.Main";
-    private static final Pattern STARTED =
-            Pattern.compile("gateway started nodeId=(\\S+) port=(\\d+) managementPort=(\\d+)");
 
     final Emulators emulators;
     final String table;
@@ -64,23 +61,23 @@ final class PushStack implements AutoCloseable {
                     Map.entry("PRESENCE_TARGET", "none")));
             settings.putAll(nodeSettings);
             nodes.add(ServiceProcess.start(
-                    GATEWAY_MAIN, settings, emulators, directory.resolve("gateway-" + i + ".log"), STARTED));
+                    GATEWAY_MAIN, settings, emulators, directory.resolve("gateway-" + i + ".log")));
         }
     }
 
     String nodeId(int node) {
-        return nodes.get(node).started().group(1);
+        return nodes.get(node).ready("nodeId");
     }
 
     URI managementUrl(int node) {
-        return URI.create("http://127.0.0.1:" + nodes.get(node).port(3));
+        return URI.create("http://127.0.0.1:" + nodes.get(node).port("managementPort"));
     }
 
     TestClient connect(String user, int node) throws Exception {
         var issuer = emulators.issuer();
         var token = issuer.sign(issuer.claims(user, "switchboard").build());
         var client = TestClient.connect(
-                URI.create("ws://127.0.0.1:" + nodes.get(node).port(2) + "/ws?authorization=" + token));
+                URI.create("ws://127.0.0.1:" + nodes.get(node).port("port") + "/ws?authorization=" + token));
         client.pingForConnectionId(); // registered and served
         return client;
     }

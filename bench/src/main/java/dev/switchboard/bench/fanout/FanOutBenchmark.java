@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
@@ -88,7 +87,6 @@ public final class FanOutBenchmark {
     public static final Plan SMOKE = new Plan(20, 10, 2, 200, 0);
 
     private static final String PUSHER_MAIN = "dev.switchboard.pusher.Main";
-    private static final Pattern PUSHER_STARTED = Pattern.compile("pusher started port=(\\d+)");
     private static final int USERS_PER_REQUEST = 25;
     private static final int POLLERS = 4;
     private static final int CEILING_MESSAGES = 20_000;
@@ -236,8 +234,7 @@ public final class FanOutBenchmark {
                         "NOTIFICATIONS_WAIT",
                         "PT1S"),
                 emulators,
-                GatewayCluster.logDirectory().resolve("pusher.log"),
-                PUSHER_STARTED);
+                GatewayCluster.logDirectory().resolve("pusher.log"));
     }
 
     /** A new queue of the emulators' SQS, named from {@code prefix}. */

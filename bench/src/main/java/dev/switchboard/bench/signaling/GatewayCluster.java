@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Gateway nodes, each its own JVM (as in production: the load generator and the emulators do not share its heap,
@@ -28,9 +27,6 @@ import java.util.regex.Pattern;
 public final class GatewayCluster implements AutoCloseable {
     /** The gateway's main class, started by name (this module may not depend on how it wires itself). */
     public static final String MAIN = "dev.switchboard.app.Main";
-
-    private static final Pattern STARTED =
-            Pattern.compile("gateway started nodeId=(\\S+) port=(\\d+) managementPort=(\\d+)");
 
     private final Emulators emulators;
     private final List<ServiceProcess> nodes = new ArrayList<>();
@@ -88,8 +84,7 @@ public final class GatewayCluster implements AutoCloseable {
                     jvmOptions("gateway-" + n, flags),
                     settings,
                     emulators,
-                    logs.resolve("gateway-" + n + ".log"),
-                    STARTED));
+                    logs.resolve("gateway-" + n + ".log")));
         }
     }
 
@@ -143,12 +138,12 @@ public final class GatewayCluster implements AutoCloseable {
     /** Connection {@code i}'s URL, with its token, on node {@code i % nodes}. */
     public URI uri(int i) {
         var node = nodes.get(i % nodes.size());
-        return URI.create("ws://127.0.0.1:" + node.port(2) + "/ws?authorization=" + tokens.get(i % tokens.size()));
+        return URI.create("ws://127.0.0.1:" + node.port("port") + "/ws?authorization=" + tokens.get(i % tokens.size()));
     }
 
     /** Node {@code n}'s internal (Management API, health, metrics) base URL. */
     public URI managementUri(int n) {
-        return URI.create("http://127.0.0.1:" + nodes.get(n).port(3));
+        return URI.create("http://127.0.0.1:" + nodes.get(n).port("managementPort"));
     }
 
     /** The nodes' processes. */

@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Lambda handler on a real SQS event shape, delivering to a real gateway node (its own process). */
 @ExtendWith(EmulatorsExtension.class)
 class NotificationsHandlerIT {
-    private static final Pattern STARTED =
-            Pattern.compile("gateway started nodeId=(\\S+) port=(\\d+) managementPort=(\\d+)");
 
     @Test
     void deliveredRecordsSucceedAndUndeliveredOrRefusedOnesAreReportedAsBatchItemFailures(
@@ -53,12 +50,11 @@ class NotificationsHandlerIT {
                         "CONNECTIONS_TABLE", table,
                         "PRESENCE_TARGET", "none"),
                 emulators,
-                directory.resolve("gateway.log"),
-                STARTED)) {
+                directory.resolve("gateway.log"))) {
             var user = names.unique("alice");
             var token = issuer.sign(issuer.claims(user, "switchboard").build());
             try (var client = TestClient.connect(
-                    URI.create("ws://127.0.0.1:" + gateway.port(2) + "/ws?authorization=" + token))) {
+                    URI.create("ws://127.0.0.1:" + gateway.port("port") + "/ws?authorization=" + token))) {
                 client.pingForConnectionId();
                 var down = "http://127.0.0.1:" + freePort();
                 var downNode = names.unique("down-node");
