@@ -37,6 +37,8 @@ import java.util.Set;
  */
 final class ClientFrames {
     private static final System.Logger LOG = System.getLogger(ClientFrames.class.getName());
+    /** What a client is told when the node did what it asked and the registry could not record it. */
+    private static final String NOT_RECORDED = "%s on this node, but not recorded in the registry";
 
     private final GatewaySettings settings;
     private final ConnectionRegistry registry;
@@ -166,11 +168,13 @@ final class ClientFrames {
                         removed.forEach(relay::countChanged);
                     });
                 } catch (RegistryException e) {
+                    // Told as a subscribe's failure is: the node has done it, the registry has not.
                     LOG.log(
                             Level.WARNING,
                             "unsubscribe not recorded connectionId={0}: {1}",
                             connection.id(),
                             e.getMessage());
+                    error(connection, ErrorCode.INTERNAL, NOT_RECORDED.formatted("unsubscribed"));
                 }
             }
             case Frame.TopicPublish publish -> {
@@ -431,7 +435,7 @@ final class ClientFrames {
                         "subscription not recorded connectionId={0}: {1}",
                         connection.id(),
                         e.getMessage());
-                error(connection, ErrorCode.INTERNAL, "subscribed on this node, but not recorded in the registry");
+                error(connection, ErrorCode.INTERNAL, NOT_RECORDED.formatted("subscribed"));
             }
         }
         recovering.forEach((topic, since) -> recover(connection, topic, since));
