@@ -442,14 +442,10 @@ final class ClientFrames {
     }
 
     /**
-     * y-webrtc's publish frame as relayed: the sender's own text with {@code clients} spliced in before its closing
-     * brace, so numbers and everything else arrive exactly as sent, and nothing is serialized per publish.
+     * Makes an output call (SQS, SNS) on the shared AWS threads; one that fails is counted, logged and told to the
+     * client with its own code ({@link OutputException#code}).
      */
-    private interface OutputCall {
-        void run() throws OutputException;
-    }
-
-    private void output(ClientConnection connection, Output output, OutputCall call) {
+    private void output(ClientConnection connection, Output output, Runnable call) {
         try {
             aws.call(() -> {
                 call.run();
@@ -463,10 +459,7 @@ final class ClientFrames {
                     connection.id(),
                     output.label(),
                     e.getMessage());
-            error(
-                    connection,
-                    e.configured() ? ErrorCode.OUTPUT_FAILED : ErrorCode.OUTPUT_NOT_CONFIGURED,
-                    e.getMessage());
+            error(connection, e.code(), e.getMessage());
         }
     }
 

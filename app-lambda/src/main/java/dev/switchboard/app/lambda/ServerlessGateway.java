@@ -268,20 +268,12 @@ final class ServerlessGateway {
         }
     }
 
-    private interface OutputCall {
-        void run() throws OutputException;
-    }
-
-    private void output(Caller caller, OutputCall call) throws InterruptedException {
+    private void output(Caller caller, Runnable call) throws InterruptedException {
         try {
             call.run();
         } catch (OutputException e) {
             LOG.log(Level.WARNING, "output failed connectionId={0}: {1}", caller.id(), e.getMessage());
-            error(
-                    caller,
-                    e.configured() ? ErrorCode.OUTPUT_FAILED : ErrorCode.OUTPUT_NOT_CONFIGURED,
-                    null,
-                    e.getMessage());
+            error(caller, e.code(), null, e.getMessage());
         }
     }
 

@@ -1,18 +1,48 @@
 package dev.switchboard.app.outputs;
 
-/** An output refused a message, or is not configured; the client is told, nothing is lost silently. */
-public final class OutputException extends Exception {
+import dev.switchboard.app.protocol.ErrorCode;
+
+/**
+ * An output refused a message, or none is configured for the action: the client is told which ({@link #code}),
+ * nothing is lost silently. Unchecked, as every failure of ours; sealed, so each kind carries its own code instead
+ * of a flag a caller must read.
+ */
+public abstract sealed class OutputException extends RuntimeException
+        permits OutputException.Refused, OutputException.NotConfigured {
     private static final long serialVersionUID = 1L;
 
-    private final boolean configured;
-
-    public OutputException(String message, boolean configured, Throwable cause) {
+    private OutputException(String message, Throwable cause) {
         super(message, cause);
-        this.configured = configured;
     }
 
-    /** False when no output is configured for this action. */
-    public boolean configured() {
-        return configured;
+    /** What the client is told. */
+    public abstract ErrorCode code();
+
+    /** The queue or topic refused the message (an AWS error): {@code output_failed}. */
+    public static final class Refused extends OutputException {
+        private static final long serialVersionUID = 1L;
+
+        public Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        @Override
+        public ErrorCode code() {
+            return ErrorCode.OUTPUT_FAILED;
+        }
+    }
+
+    /** No queue or topic is configured for the action: {@code output_not_configured}. */
+    public static final class NotConfigured extends OutputException {
+        private static final long serialVersionUID = 1L;
+
+        public NotConfigured(String message) {
+            super(message, null);
+        }
+
+        @Override
+        public ErrorCode code() {
+            return ErrorCode.OUTPUT_NOT_CONFIGURED;
+        }
     }
 }

@@ -84,37 +84,37 @@ public final class Outputs {
                 new Grouped<>(PRESENCE_BATCH, PRESENCE_CALLS_IN_FLIGHT, PresenceChange::userId, this::sendPresence);
     }
 
-    /** SendMessage to the messages queue. */
-    public void send(String userId, String connectionId, JsonNode message) throws OutputException {
+    /** SendMessage to the messages queue; {@link OutputException} when it cannot. */
+    public void send(String userId, String connectionId, JsonNode message) {
         send(userId, connectionId, message, CLIENT);
     }
 
-    /** Publish a client's message to the messages topic. */
-    public void publish(String userId, String connectionId, JsonNode message) throws OutputException {
+    /** Publish a client's message to the messages topic; {@link OutputException} when it cannot. */
+    public void publish(String userId, String connectionId, JsonNode message) {
         publish(userId, connectionId, message, CLIENT);
     }
 
-    private void send(String userId, String connectionId, JsonNode message, String kind) throws OutputException {
+    private void send(String userId, String connectionId, JsonNode message, String kind) {
         var url = queueUrl.orElseThrow(
-                () -> new OutputException("no messages queue configured (MESSAGES_QUEUE_URL)", false, null));
+                () -> new OutputException.NotConfigured("no messages queue configured (MESSAGES_QUEUE_URL)"));
         try {
             sqs.sendMessage(b -> b.queueUrl(url)
                     .messageBody(body(message))
                     .messageAttributes(sqsAttributes(userId, connectionId, kind)));
         } catch (SdkException e) {
-            throw new OutputException("the messages queue refused the message: " + e.getMessage(), true, e);
+            throw new OutputException.Refused("the messages queue refused the message: " + e.getMessage(), e);
         }
     }
 
-    private void publish(String userId, String connectionId, JsonNode message, String kind) throws OutputException {
+    private void publish(String userId, String connectionId, JsonNode message, String kind) {
         var arn = topicArn.orElseThrow(
-                () -> new OutputException("no messages topic configured (MESSAGES_TOPIC_ARN)", false, null));
+                () -> new OutputException.NotConfigured("no messages topic configured (MESSAGES_TOPIC_ARN)"));
         try {
             sns.publish(b -> b.topicArn(arn)
                     .message(body(message))
                     .messageAttributes(snsAttributes(userId, connectionId, kind)));
         } catch (SdkException e) {
-            throw new OutputException("the messages topic refused the message: " + e.getMessage(), true, e);
+            throw new OutputException.Refused("the messages topic refused the message: " + e.getMessage(), e);
         }
     }
 
