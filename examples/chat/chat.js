@@ -117,6 +117,9 @@ $('join').onclick = async () => {
   $('join').disabled = true;
 };
 
+// Join is enabled only now, with the config read and its handler attached: a click before would do nothing.
+$('join').disabled = false;
+
 $('leave').onclick = () => {
   leaving = true;
   socket.close(1000, 'left');
