@@ -156,8 +156,8 @@ public record GatewaySettings(
                         "outbound.max.bytes",
                         integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
                         1 << 30),
-                positive(config, "outbound.stall"),
-                positive(config, "close.grace"),
+                duration(config, "outbound.stall", PERIOD_MIN, DAY),
+                duration(config, "close.grace", PERIOD_MIN, DAY),
                 integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
                 topicRules(config),
                 admission(config),
@@ -239,10 +239,6 @@ public record GatewaySettings(
             // not a number either
         }
         throw new IllegalArgumentException(field + " must be a number, not " + value);
-    }
-
-    private static Duration positive(Config config, String key) {
-        return duration(config, key, PERIOD_MIN, DAY);
     }
 
     /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */

@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /**
  * One of our services as its own JVM, for tests: a main class on this JVM's class path, configured only by
  * environment variables (the emulators' endpoints and credentials added), its output in a file (a pipe loses the
- * tail after exit). {@link #start} waits for the service's ready file (the service module's {@code Readiness}: its bound ports and
- * ids, read with {@link #ready} and {@link #port}), not for a line of its log; {@link #launchCommand} and {@link
- * #launch} wait for a line matching a pattern, for what does not write one.
+ * tail after exit). {@link #start} waits for the service's ready file (the service module's {@code Readiness}: its
+ * bound ports and ids, read with {@link #ready} and {@link #port}), not for a line of its log; {@link #launchCommand}
+ * and {@link #launch} wait for a line matching a pattern, for what does not write one.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
@@ -153,33 +154,30 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + name, e);
         }
-        if (started == null) {
-            var ready = Await.until(
-                    name + " to write its ready file",
-                    START,
-                    () -> Files.exists(readyFile)
-                            ? Optional.of(readReady(readyFile))
-                            : process.isAlive() ? null : Optional.<Map<String, String>>empty(),
-                    found -> found != null);
-            if (ready.isEmpty()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
-            }
-            return new ServiceProcess(process, output, null, ready.get());
-        }
-        var match = Await.until(
-                name + " to start",
-                START,
-                () -> lines(output).stream()
+        // Ready when its ready file appears (our services), or when a line matches (anything else): null until then.
+        Supplier<ServiceProcess> ready = started == null
+                ? () -> Files.exists(readyFile) ? new ServiceProcess(process, output, null, readReady(readyFile)) : null
+                : () -> lines(output).stream()
                         .map(started::matcher)
                         .filter(m -> m.find())
                         .findFirst()
-                        .map(m -> Optional.of((MatchResult) m.toMatchResult()))
-                        .orElse(process.isAlive() ? null : Optional.empty()),
+                        .map(m -> new ServiceProcess(process, output, m.toMatchResult(), Map.of()))
+                        .orElse(null);
+        var service = Await.until(
+                name + (started == null ? " to write its ready file" : " to start"),
+                START,
+                () -> {
+                    var found = ready.get();
+                    // empty: it exited first
+                    return found != null
+                            ? Optional.of(found)
+                            : process.isAlive() ? null : Optional.<ServiceProcess>empty();
+                },
                 found -> found != null);
-        if (match.isEmpty()) {
+        if (service.isEmpty()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
         }
-        return new ServiceProcess(process, output, match.get(), Map.of());
+        return service.get();
     }
 
     private static Map<String, String> readReady(Path file) {
@@ -194,7 +192,7 @@ public final class ServiceProcess implements AutoCloseable {
         return facts;
     }
 
-    /** The match of the started line, for a process started with a pattern ({@link #launch}, {@link #launchCommand}). */
+    /** The started line's match, for a process started with a pattern ({@link #launch}, {@link #launchCommand}). */
     public MatchResult started() {
         if (started == null) {
             throw new IllegalStateException("started by its ready file: read ready(name)");

@@ -66,15 +66,13 @@ public final class FirstMinuteBenchmark {
             double rssMb,
             double compilerSeconds) {}
 
-    private interface Server extends AutoCloseable {
-        URI uri(int connection);
-
-        Duration cpu();
-
-        long pid();
-
+    /** A server under test, whichever it is: its connection URLs, its CPU so far, its process, how it stops. */
+    private record Server(IntFunction<URI> uri, Supplier<Duration> cpu, long pid, Runnable stop)
+            implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            stop.run();
+        }
     }
 
     private FirstMinuteBenchmark() {}
@@ -182,14 +180,14 @@ public final class FirstMinuteBenchmark {
         for (var round = 1; round <= Integer.getInteger("bench.firstminute.rounds", 2); round++) {
             if (round > 1) {
                 // What the previous round left (deregistering its connections) is not charged to this one.
-                Measure.awaitQuiet(server::cpu, Duration.ofSeconds(30));
+                Measure.awaitQuiet(server.cpu(), Duration.ofSeconds(30));
             }
             var since = (System.nanoTime() - launched) / 1e9;
             var compiler0 = Measure.compilerCpu(List.of(server.pid()));
             var target = name + ", " + generator.label + ", round " + round;
             var result = generator == Generator.NODE
-                    ? new NodeLoad(plan).run(target, server::uri, server::cpu)
-                    : new SignalingLoad(plan).run(target, server::uri, server::cpu);
+                    ? new NodeLoad(plan).run(target, server.uri(), server.cpu())
+                    : new SignalingLoad(plan).run(target, server.uri(), server.cpu());
             var rss = IdleBenchmark.rssKb(server.pid()) / 1024.0;
             var compiler1 = Measure.compilerCpu(List.of(server.pid()));
             var compiler = compiler0.isPresent() && compiler1.isPresent() && !name.startsWith("y-webrtc")
@@ -203,37 +201,13 @@ public final class FirstMinuteBenchmark {
 
     private static Server reference() {
         var server = YWebrtcServer.start();
-        return server(i -> server.uri(), server::cpu, server.pid(), server::close);
+        return new Server(i -> server.uri(), server::cpu, server.pid(), server::close);
     }
 
     private static Server gateway(Emulators emulators, Plan plan, List<String> flags) {
         var cluster = new GatewayCluster(emulators, 1, plan.connections(), Map.of(), flags);
         var pid = cluster.nodes().getFirst().process().pid();
-        return server(cluster::uri, cluster::cpu, pid, cluster::close);
-    }
-
-    private static Server server(IntFunction<URI> uri, Supplier<Duration> cpu, long pid, Runnable close) {
-        return new Server() {
-            @Override
-            public URI uri(int connection) {
-                return uri.apply(connection);
-            }
-
-            @Override
-            public Duration cpu() {
-                return cpu.get();
-            }
-
-            @Override
-            public long pid() {
-                return pid;
-            }
-
-            @Override
-            public void close() {
-                close.run();
-            }
-        };
+        return new Server(cluster::uri, cluster::cpu, pid, cluster::close);
     }
 
     /** The JVM flags the gateway's Docker image sets ({@code JDK_JAVA_OPTIONS} in {@code docker/gateway.Dockerfile}). */
