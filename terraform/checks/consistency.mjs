@@ -43,24 +43,29 @@ export async function checkConsistency(root) {
   return problems;
 }
 
-// The environment Terraform gives each service and function must be names that it reads (each key of gateway.yaml
-// and pusher.yaml names its variable in a comment; the authorizer Lambda reads env.get("…")), AWS_REGION and the
-// JVM's JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS aside, and must include what it cannot start without. An environment
-// is a local whose map may merge other locals; they are followed.
+// The environment Terraform gives each service and function must be names that it reads (each key of a service's
+// defaults files names its variable first in its comment, which the services' settings tests enforce), AWS_REGION
+// and the JVM's JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS aside, and must include what it cannot start without. An
+// environment is a local whose map may merge other locals; they are followed.
 const SOURCES = ["terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf"];
 const PLATFORM = new Set(["AWS_REGION", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"]);
+export const DEFAULTS_FILES = {
+  gateway: "app/src/main/resources/gateway.yaml",
+  auth: "settings/src/main/resources/auth.yaml",
+  pusher: "pusher/src/main/resources/pusher.yaml",
+  serverless: "app-lambda/src/main/resources/serverless.yaml",
+  authorizer: "authorizer-lambda/src/main/resources/authorizer.yaml",
+};
 
 function environment(root) {
   const tf = SOURCES.map((file) => readFileSync(join(root, file), "utf8")).join("\n");
-  const yamlNames = (yaml) => new Set([...readFileSync(join(root, yaml), "utf8").matchAll(/#\s*([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1]));
-  const authorizer = "authorizer-lambda/src/main/java/dev/switchboard/authorizer/lambda/LambdaSettings.java";
-  const authorizerNames = new Set([...readFileSync(join(root, authorizer), "utf8").matchAll(/env\.get\("([A-Z0-9_]+)"\)/g)].map((m) => m[1]));
+  const yamlNames = (...files) => new Set(files.flatMap((yaml) => [...readFileSync(join(root, DEFAULTS_FILES[yaml]), "utf8").matchAll(/#\s*([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1])));
   const services = {
-    "gateway (ecs)": { local: "gateway_environment", reads: yamlNames("app/src/main/resources/gateway.yaml"), source: "gateway.yaml", required: ["AUTH_JWKS_URI", "CONNECTIONS_TABLE"] },
-    "pusher (ecs)": { local: "pusher_environment", reads: yamlNames("pusher/src/main/resources/pusher.yaml"), source: "pusher.yaml", required: ["NOTIFICATIONS_QUEUE_URL", "CONNECTIONS_TABLE"] },
-    "gateway (serverless)": { local: "gateway_function_environment", reads: yamlNames("app/src/main/resources/gateway.yaml"), source: "gateway.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
-    "pusher (serverless)": { local: "pusher_function_environment", reads: yamlNames("pusher/src/main/resources/pusher.yaml"), source: "pusher.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
-    "authorizer (serverless)": { local: "authorizer_environment", reads: authorizerNames, source: "LambdaSettings.java", required: ["AUTH_JWKS_URI"] },
+    "gateway (ecs)": { local: "gateway_environment", reads: yamlNames("gateway", "auth"), source: "gateway.yaml and auth.yaml", required: ["AUTH_JWKS_URI", "CONNECTIONS_TABLE"] },
+    "pusher (ecs)": { local: "pusher_environment", reads: yamlNames("pusher"), source: "pusher.yaml", required: ["NOTIFICATIONS_QUEUE_URL", "CONNECTIONS_TABLE"] },
+    "gateway (serverless)": { local: "gateway_function_environment", reads: yamlNames("serverless", "gateway"), source: "serverless.yaml and gateway.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
+    "pusher (serverless)": { local: "pusher_function_environment", reads: yamlNames("pusher"), source: "pusher.yaml", required: ["CONNECTIONS_TABLE", "APIGW_ENDPOINT"] },
+    "authorizer (serverless)": { local: "authorizer_environment", reads: yamlNames("authorizer", "auth"), source: "authorizer.yaml and auth.yaml", required: ["AUTH_JWKS_URI"] },
   };
   const problems = [];
   for (const [service, { local, reads, source, required }] of Object.entries(services)) {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkModule } from "./check.mjs";
-import { checkConsistency } from "./consistency.mjs";
+import { checkConsistency, DEFAULTS_FILES } from "./consistency.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
@@ -32,7 +32,7 @@ for (const [name, file, from, to, expected] of [
   ["authorizer environment", "terraform/serverless.tf", "{ AUTH_CONTEXT_CLAIMS =", "{ AUTH_CLAIMS =", "sets AUTH_CLAIMS for the authorizer (serverless)"],
 ]) {
   const copy = mkdtempSync(join(tmpdir(), "consistency-"));
-  for (const part of ["terraform/dynamodb.tf", "terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf", "registry/src/main/java/dev/switchboard/registry", "app/src/main/resources/gateway.yaml", "pusher/src/main/resources/pusher.yaml", "authorizer-lambda/src/main/java/dev/switchboard/authorizer/lambda/LambdaSettings.java"]) {
+  for (const part of ["terraform/dynamodb.tf", "terraform/main.tf", "terraform/ecs.tf", "terraform/serverless.tf", "registry/src/main/java/dev/switchboard/registry", ...Object.values(DEFAULTS_FILES)]) {
     cpSync(join(root, part), join(copy, part), { recursive: true });
   }
   const source = readFileSync(join(copy, file), "utf8");

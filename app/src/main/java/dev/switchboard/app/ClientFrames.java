@@ -10,7 +10,7 @@ import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.app.management.GatewayMetrics.Output;
 import dev.switchboard.app.outputs.OutputException;
 import dev.switchboard.app.outputs.Outputs;
-import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameLimit;
@@ -493,7 +493,7 @@ final class ClientFrames {
                     "closing abusive connection connectionId={0} refusedInARow={1}",
                     connection.id(),
                     refused);
-            connection.close(CloseCode.POLICY_VIOLATION, "abuse");
+            connection.close(CloseCause.ABUSE);
         }
         return true;
     }

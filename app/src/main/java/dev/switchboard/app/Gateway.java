@@ -7,6 +7,7 @@ import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.outputs.Outputs;
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.topics.TopicPresence;
@@ -20,6 +21,7 @@ import dev.switchboard.registry.PresenceOwedException;
 import dev.switchboard.registry.RegistryException;
 import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +50,7 @@ public final class Gateway implements ClientConnection.Ending {
     private static final int AWS_CALL_THREADS = 64;
 
     private final GatewaySettings settings;
+    private final String managementUrl;
     private final ConnectionRegistry registry;
     private final LocalConnections hub;
     private final GatewayMetrics metrics;
@@ -65,8 +68,12 @@ public final class Gateway implements ClientConnection.Ending {
     private volatile boolean abandoned;
     private volatile boolean draining;
 
+    /**
+     * @param managementUrl where this node's Management API is reached: advertised in each connection's record
+     */
     public Gateway(
             GatewaySettings settings,
+            URI managementUrl,
             ConnectionRegistry registry,
             LocalConnections hub,
             Outputs outputs,
@@ -77,6 +84,7 @@ public final class Gateway implements ClientConnection.Ending {
             Clock clock,
             ScheduledExecutorService timer) {
         this.settings = settings;
+        this.managementUrl = managementUrl.toString();
         this.relay = topics;
         this.registry = registry;
         this.hub = hub;
@@ -129,7 +137,7 @@ public final class Gateway implements ClientConnection.Ending {
         connections.forEach(c -> drained.add(c.id()));
         var topics = List.copyOf(hub.topics());
         for (var connection : connections) {
-            connection.close(CloseCode.GOING_AWAY, "drain"); // queues the close frame; never waits for the client
+            connection.close(CloseCause.DRAIN); // queues the close frame; never waits for the client
         }
         var together = new LinkedHashMap<Connection, List<String>>();
         var alone = new ArrayList<Connection>();
@@ -222,13 +230,8 @@ public final class Gateway implements ClientConnection.Ending {
                 claims.put(claim, String.valueOf(value));
             }
         }
-        var record = new Connection(
-                newId(),
-                principal.userId(),
-                settings.nodeId(),
-                settings.managementUrl().toString(),
-                clock.instant(),
-                claims);
+        var record =
+                new Connection(newId(), principal.userId(), settings.nodeId(), managementUrl, clock.instant(), claims);
         var connection = new ClientConnection(
                 session,
                 record,
@@ -248,11 +251,11 @@ public final class Gateway implements ClientConnection.Ending {
                     .announceOwed(record.userId(), announcer));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
-            connection.abort(CloseCode.INTERNAL_ERROR, "registry_failure");
+            connection.abort(CloseCause.REGISTRY_FAILURE);
             return Optional.empty();
         }
         if (draining) { // the drain may have missed this registration: undo it
-            connection.close(CloseCode.GOING_AWAY, "drain");
+            connection.close(CloseCause.DRAIN);
             forget(record);
         }
         connection.expiresAt(closeAt(settings, principal));
@@ -296,15 +299,12 @@ public final class Gateway implements ClientConnection.Ending {
      * and presence on the AWS threads, retried until done. Never blocks, never throws.
      */
     @Override
-    public void ended(ClientConnection connection, int status, String cause) {
+    public void ended(ClientConnection connection, int status, CloseCause cause) {
         var left = hub.remove(connection);
         if (abandoned) {
             return;
         }
         metrics.closed(cause);
-        if (CloseCode.TRY_AGAIN_LATER.status() == status) {
-            metrics.slowConsumerClosed(cause);
-        }
         if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
             work.start(key(connection), "deregister", () -> {
                 registry.connections().deregister(connection.record(), announcer);
@@ -317,7 +317,7 @@ public final class Gateway implements ClientConnection.Ending {
                 connection.id(),
                 connection.userId(),
                 String.valueOf(status),
-                cause);
+                cause.label());
     }
 
     /** Waits for registry work; what it threw, unwrapped. */

@@ -1,40 +1,35 @@
 package dev.switchboard.app;
 
-import static dev.switchboard.service.Settings.duration;
-import static dev.switchboard.service.Settings.integer;
-import static dev.switchboard.service.Settings.optional;
-import static dev.switchboard.service.Settings.read;
-import static dev.switchboard.service.Settings.text;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
 import dev.switchboard.authorizer.AuthSettings;
-import dev.switchboard.service.Settings;
+import dev.switchboard.settings.AuthConfig;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.settings.SettingsException;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.config.spi.ConfigSource;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
- * The gateway's settings, read from {@value #DEFAULTS} (every key, with its default), {@code application.yaml}
- * and the environment (Helidon's mapping: {@code
- * SERVER_PORT} reaches {@code server.port}), validated at start: a bad value names its key.
+ * The gateway's settings, read from {@value #DEFAULTS} and {@value AuthConfig#DEFAULTS} (every key, with its default),
+ * {@code application.yaml} and the environment (Helidon's mapping: {@code SERVER_PORT} reaches {@code server.port}),
+ * validated at start: a bad value names its key and variable.
  *
- * @param managementUrl the internal URL advertised in every connection record, where other nodes and pushers
- *     reach this node's Management API
+ * @param managementUrl the internal URL to advertise in every connection record, where other nodes and pushers
+ *     reach this node's Management API, as configured; {@link #advertisedUrl} makes it whole once the port is bound
  * @param shutdownDelay how long a draining node keeps its clients after readiness turns false, so that a load
  *     balancer stops routing to it first
  * @param shutdownDeadline how long the drain (closing clients, deregistering them) may take after the delay
@@ -50,13 +45,14 @@ import java.util.function.Supplier;
  *     X-Forwarded-For}
  * @param topicsCached topics whose list of nodes is kept at most (the names are the clients')
  * @param notificationsQueueUrl where the console's form sends notification requests (the pusher's queue), if any
+ * @param readyFile where to write the bound ports once ready ({@code READY_FILE}; service.Readiness), if anywhere
  */
 public record GatewaySettings(
         String host,
         int port,
         String managementHost,
         int managementPort,
-        URI managementUrl,
+        Optional<URI> managementUrl,
         String nodeId,
         AuthSettings auth,
         String table,
@@ -88,97 +84,100 @@ public record GatewaySettings(
         TopicRules topicRules,
         Admission.Limits admission,
         int topicsCached,
-        Optional<String> notificationsQueueUrl) {
+        Optional<String> notificationsQueueUrl,
+        Optional<Path> readyFile) {
 
-    /** The classpath resource with every key and its default; {@code application.yaml} and the environment win. */
+    /** The classpath resource with every key of the gateway's own and its default. */
     public static final String DEFAULTS = "gateway.yaml";
+
+    /** Every defaults file the gateway reads, the first naming a key winning: its own, then the token checks'. */
+    public static final List<String> DEFAULTS_FILES = List.of(DEFAULTS, AuthConfig.DEFAULTS);
 
     /** The shortest period a timer of the node may have (a zero period would spin or refuse to be scheduled). */
     static final Duration PERIOD_MIN = Duration.ofMillis(10);
 
     private static final Duration DAY = Duration.ofDays(1);
 
-    /**
-     * The gateway's configuration: environment variables, system properties, an optional {@code application.yaml}
-     * on the class path, then the defaults ({@value #DEFAULTS}). The defaults have a name of their own so that a
-     * process embedding the gateway (the local stack) keeps its own {@code application.yaml}.
-     */
+    /** The gateway's configuration: {@code overrides}, the environment, system properties, then the defaults. */
     public static Config config(ConfigSource... overrides) {
-        var builder = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource();
-        var sources = new ArrayList<Supplier<? extends ConfigSource>>();
-        sources.addAll(List.of(overrides));
-        sources.add(ConfigSources.environmentVariables());
-        sources.add(ConfigSources.systemProperties());
-        sources.add(ConfigSources.classpath("application.yaml").optional());
-        sources.add(ConfigSources.classpath(DEFAULTS));
-        return builder.sources(sources).build();
+        return Settings.config(DEFAULTS_FILES, overrides);
+    }
+
+    /** The settings exactly {@code environment} gives over the defaults, nothing else of this process: tests. */
+    public static GatewaySettings fromEnvironment(Map<String, String> environment) {
+        return from(Settings.of(Settings.fromEnvironment(DEFAULTS_FILES, environment)));
     }
 
     public static GatewaySettings from(Config config) {
-        var managementPort = integer(config, "management.port", 0, 65_535);
-        var nodeId =
-                optional(config, "node.id").orElseGet(() -> UUID.randomUUID().toString());
-        var managementUrl = optional(config, "management.url")
-                .map(url -> uri(url, "management.url"))
-                .orElseGet(() -> URI.create("http://" + localAddress() + ":" + managementPort));
+        return from(Settings.of(config));
+    }
+
+    public static GatewaySettings from(Settings settings) {
+        var maxFrameBytes = settings.integer("limits.frame.bytes", 1, 16 * 1024 * 1024);
         return new GatewaySettings(
-                text(config, "server.host"),
-                integer(config, "server.port", 0, 65_535),
-                text(config, "management.host"),
-                managementPort,
-                managementUrl,
-                nodeId,
-                auth(config),
-                text(config, "connections.table"),
-                text(config, "connections.index"),
-                Settings.list(config, "connections.claims"),
-                optional(config, "messages.queue.url"),
-                optional(config, "messages.topic.arn"),
-                presenceTarget(config),
-                text(config, "outputs.source"),
-                integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
-                integer(config, "limits.topics", 1, 100_000),
-                integer(config, "limits.topic.length", 1, 65_536),
-                Settings.number(config, "limits.rate", 0.001, 1e9),
-                Settings.number(config, "limits.burst", 1, 1e9),
-                integer(config, "limits.abuse", 1, 1_000_000),
-                duration(config, "liveness.ping", PERIOD_MIN, DAY),
-                duration(config, "node.heartbeat", PERIOD_MIN, Duration.ofMinutes(10)),
-                duration(config, "node.lease", PERIOD_MIN, DAY),
-                duration(config, "node.sweep", PERIOD_MIN, DAY),
-                duration(config, "topics.cache", Duration.ZERO, Duration.ofMinutes(10)),
-                duration(config, "shutdown.delay", Duration.ZERO, Duration.ofHours(1)),
-                duration(config, "shutdown.deadline", PERIOD_MIN, Duration.ofHours(1)),
-                origins(optional(config, "ws.origins").orElse("")),
-                read(config, "server.nio", node -> node.asBoolean().get()),
-                integer(
-                        config,
-                        "outbound.max.bytes",
-                        integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
-                        1 << 30),
-                duration(config, "outbound.stall", PERIOD_MIN, DAY),
-                duration(config, "close.grace", PERIOD_MIN, DAY),
-                integer(config, "topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
-                topicRules(config),
-                admission(config),
-                integer(config, "topics.cached", 1, 10_000_000),
-                optional(config, "notifications.queue.url"));
+                settings.text("server.host"),
+                settings.port("server.port"),
+                settings.text("management.host"),
+                settings.port("management.port"),
+                settings.url("management.url"),
+                settings.optional("node.id").orElseGet(() -> UUID.randomUUID().toString()),
+                AuthConfig.read(settings),
+                settings.text("connections.table"),
+                settings.text("connections.index"),
+                settings.list("connections.claims"),
+                settings.optional("messages.queue.url"),
+                settings.optional("messages.topic.arn"),
+                presenceTarget(settings),
+                settings.text("outputs.source"),
+                maxFrameBytes,
+                settings.integer("limits.topics", 1, 100_000),
+                settings.integer("limits.topic.length", 1, 65_536),
+                settings.number("limits.rate", 0.001, 1e9),
+                settings.number("limits.burst", 1, 1e9),
+                settings.integer("limits.abuse", 1, 1_000_000),
+                settings.duration("liveness.ping", PERIOD_MIN, DAY),
+                settings.duration("node.heartbeat", PERIOD_MIN, Duration.ofMinutes(10)),
+                settings.duration("node.lease", PERIOD_MIN, DAY),
+                settings.duration("node.sweep", PERIOD_MIN, DAY),
+                settings.duration("topics.cache", Duration.ZERO, Duration.ofMinutes(10)),
+                settings.duration("shutdown.delay", Duration.ZERO, Duration.ofHours(1)),
+                settings.duration("shutdown.deadline", PERIOD_MIN, Duration.ofHours(1)),
+                origins(settings),
+                settings.bool("server.nio"),
+                settings.integer("outbound.max.bytes", maxFrameBytes, 1 << 30),
+                settings.duration("outbound.stall", PERIOD_MIN, DAY),
+                settings.duration("close.grace", PERIOD_MIN, DAY),
+                settings.integer("topics.relay.max.bytes", 1 << 16, Integer.MAX_VALUE),
+                topicRules(settings),
+                admission(settings),
+                settings.integer("topics.cached", 1, 10_000_000),
+                settings.optional("notifications.queue.url"),
+                settings.optional("ready.file").map(Path::of));
+    }
+
+    /**
+     * The URL to advertise once the internal socket is bound to {@code boundPort}: the configured one — its port
+     * replaced by the bound one when the configured port or the socket's is 0 (any free one) —, or else this host's
+     * address and the bound port.
+     */
+    public URI advertisedUrl(int boundPort) {
+        var configured = managementUrl.orElseGet(() -> URI.create("http://" + localAddress() + ":" + managementPort));
+        return configured.getPort() == 0 || managementPort == 0
+                ? URI.create(configured.getScheme() + "://" + configured.getHost() + ":" + boundPort)
+                : configured;
     }
 
     /** {@code presence.target}: topic, queue or none. */
-    public static PresenceTarget presenceTarget(Config config) {
-        return read(
-                config,
-                "presence.target",
-                node -> PresenceTarget.valueOf(node.asString().get().trim().toUpperCase(Locale.ROOT)));
+    public static PresenceTarget presenceTarget(Settings settings) {
+        return settings.choice("presence.target", PresenceTarget.class);
     }
 
     /**
      * {@code topics.rules}: a YAML list of rules, or the whole list as JSON text ({@code TOPICS_RULES}); {@code
      * topics.grant.claim}: the token claim listing patterns a token grants (empty: none).
      */
-    public static TopicRules topicRules(Config config) {
-        var node = config.get("topics.rules");
+    public static TopicRules topicRules(Settings settings) {
+        var node = settings.node("topics.rules");
         List<TopicRules.Rule> rules;
         try {
             if (node.isLeaf()) {
@@ -202,23 +201,17 @@ public record GatewaySettings(
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("config key topics.rules (TOPICS_RULES): " + e.getMessage(), e);
+            throw new SettingsException(Settings.named("topics.rules") + ": " + e.getMessage(), e);
         }
-        return new TopicRules(rules, optional(config, "topics.grant.claim"));
+        return new TopicRules(rules, settings.optional("topics.grant.claim"));
     }
 
-    private static Admission.Limits admission(Config config) {
-        var rate = read(config, "limits.connect.rate", node -> node.asDouble().get());
-        var burst = read(config, "limits.connect.burst", node -> node.asDouble().get());
-        if (!(rate >= 0) || !(burst >= 0) || Double.isInfinite(rate) || Double.isInfinite(burst)) {
-            throw new IllegalStateException(
-                    "config keys limits.connect.rate and limits.connect.burst must be numbers >= 0");
-        }
+    private static Admission.Limits admission(Settings settings) {
         return new Admission.Limits(
-                integer(config, "limits.user.connections", 0, 1_000_000),
-                rate,
-                burst,
-                integer(config, "trusted.proxies", 0, 100));
+                settings.integer("limits.user.connections", 0, 1_000_000),
+                settings.number("limits.connect.rate", 0, 1e9),
+                settings.number("limits.connect.burst", 0, 1e9),
+                settings.integer("trusted.proxies", 0, 100));
     }
 
     private static boolean bool(String value, String field) {
@@ -241,92 +234,32 @@ public record GatewaySettings(
         throw new IllegalArgumentException(field + " must be a number, not " + value);
     }
 
-    /** This gateway with other ports and internal URL: for tests and the local stack, which bind port 0. */
-    public GatewaySettings withPorts(int publicPort, int internalPort, URI url) {
-        return new GatewaySettings(
-                host,
-                publicPort,
-                managementHost,
-                internalPort,
-                url,
-                nodeId,
-                auth,
-                table,
-                index,
-                keptClaims,
-                messagesQueueUrl,
-                messagesTopicArn,
-                presenceTarget,
-                source,
-                maxFrameBytes,
-                maxTopics,
-                maxTopicLength,
-                ratePerSecond,
-                rateBurst,
-                abuseThreshold,
-                pingInterval,
-                heartbeatInterval,
-                nodeLease,
-                sweepInterval,
-                topicsCache,
-                shutdownDelay,
-                shutdownDeadline,
-                origins,
-                nio,
-                outboundMaxBytes,
-                outboundStall,
-                closeGrace,
-                relayMaxBytes,
-                topicRules,
-                admission,
-                topicsCached,
-                notificationsQueueUrl);
-    }
-
-    private static AuthSettings auth(Config config) {
-        var audiences = Settings.list(config, "auth.audiences");
-        var issuer = optional(config, "auth.issuer");
-        var jwks = optional(config, "auth.jwks.uri");
-        var secret = optional(config, "auth.hmac.secret");
-        try {
-            if (jwks.isPresent() && secret.isPresent()) {
-                throw new IllegalArgumentException("set auth.jwks.uri or auth.hmac.secret, not both");
-            }
-            var auth = jwks.map(uri -> AuthSettings.jwks(uri(uri, "auth.jwks.uri"), audiences, issuer))
-                    .or(() -> secret.map(s -> AuthSettings.hmac(s, audiences, issuer)))
-                    .orElseThrow(
-                            () -> new IllegalArgumentException(
-                                    "set auth.jwks.uri (AUTH_JWKS_URI), or auth.hmac.secret (AUTH_HMAC_SECRET) for development"));
-            auth = auth.withVerifyExpiration(read(
-                    config, "auth.verify.expiration", node -> node.asBoolean().get()));
-            auth = auth.withClockSkew(read(
-                    config, "auth.clock.skew", node -> node.as(Duration.class).get()));
-            return auth.withUserClaim(text(config, "auth.user.claim"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("config auth: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Origins as browsers send them — lower case, no path, a port only when it is not the scheme's default — since
      * Helidon compares the {@code Origin} header with each one exactly.
      */
-    private static List<String> origins(String value) {
-        return list(value).stream()
-                .map(origin -> {
-                    var uri = uri(origin, "ws.origins");
-                    if (uri.getScheme() == null
-                            || uri.getHost() == null
-                            || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
-                        throw new IllegalStateException("config key ws.origins: " + origin + " is not an origin; write"
-                                + " scheme://host[:port], as browsers send it (https://app.example.com)");
-                    }
-                    var scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-                    var defaultPort = scheme.equals("https") ? 443 : 80;
-                    var port = uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
-                    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + port;
-                })
-                .toList();
+    private static List<String> origins(Settings settings) {
+        return settings.list("ws.origins").stream().map(GatewaySettings::origin).toList();
+    }
+
+    private static String origin(String origin) {
+        URI uri = null;
+        try {
+            uri = URI.create(origin);
+        } catch (IllegalArgumentException e) {
+            // refused below, as any other non-origin
+        }
+        if (uri == null
+                || uri.getScheme() == null
+                || uri.getHost() == null
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+            throw new SettingsException(Settings.named("ws.origins") + ": " + origin + " is not an origin; write"
+                    + " scheme://host[:port], as browsers send it (https://app.example.com)");
+        }
+        var scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        var defaultPort = scheme.equals("https") ? 443 : 80;
+        var port = uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + port;
     }
 
     private static String localAddress() {
@@ -335,20 +268,5 @@ public record GatewaySettings(
         } catch (UnknownHostException e) {
             return "127.0.0.1";
         }
-    }
-
-    private static URI uri(String value, String key) {
-        try {
-            return URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("config key " + key + " is not a URI: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
     }
 }

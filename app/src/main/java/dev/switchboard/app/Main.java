@@ -17,6 +17,7 @@ import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.service.Observability;
 import dev.switchboard.service.Readiness;
 import dev.switchboard.service.Shutdown;
+import dev.switchboard.settings.SettingsException;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webclient.http1.Http1Client;
@@ -24,7 +25,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.lang.System.Logger.Level;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -74,7 +74,7 @@ public final class Main {
         GatewaySettings settings;
         try {
             settings = GatewaySettings.from(GatewaySettings.config());
-        } catch (IllegalStateException e) {
+        } catch (SettingsException e) {
             System.err.println("The gateway did not start: " + e.getMessage());
             System.exit(1);
             return;
@@ -130,21 +130,16 @@ public final class Main {
                 hub, metrics, registry, clients.sqs(), settings.notificationsQueueUrl(), settings.nodeId(), json);
         var server = webServer(settings, verifier, node, draining, hub, metrics, json, kept, console);
         // With port 0 the advertised URL is only known now.
-        var effective = settings.managementPort() == 0 || settings.port() == 0
-                ? settings.withPorts(
-                        server.port(),
-                        server.port(INTERNAL_SOCKET),
-                        URI.create("http://" + settings.managementUrl().getHost() + ":" + server.port(INTERNAL_SOCKET)))
-                : settings;
+        var managementUrl = settings.advertisedUrl(server.port(INTERNAL_SOCKET));
         var relay = new TopicRelay(
                 registry,
                 hub,
                 metrics,
-                effective.nodeId(),
-                effective.managementUrl().toString(),
-                effective.topicsCache(),
-                effective.topicsCached(),
-                effective.relayMaxBytes(),
+                settings.nodeId(),
+                managementUrl.toString(),
+                settings.topicsCache(),
+                settings.topicsCached(),
+                settings.relayMaxBytes(),
                 // Helidon's HTTP/1.1 client: it writes and reads on the calling (virtual) thread, with no selector
                 // thread between, over one kept-alive connection per node; no Expect: 100-continue round trip.
                 Http1Client.builder()
@@ -156,31 +151,33 @@ public final class Main {
                 "switchboard_topics_cached",
                 "topics whose list of nodes this node keeps (TOPICS_CACHED at most)",
                 () -> relay.cachedTopics());
-        var gateway =
-                new Gateway(effective, registry, hub, outputs, metrics, json, relay, verifier, clock, upkeep.timer());
+        var gateway = new Gateway(
+                settings, managementUrl, registry, hub, outputs, metrics, json, relay, verifier, clock, upkeep.timer());
         var lease = new NodeLease(
                 registry,
-                effective.nodeId(),
-                effective.managementUrl().toString(),
-                effective.nodeLease().multipliedBy(3));
-        lease.start(effective.heartbeatInterval(), gateway.announcer());
+                settings.nodeId(),
+                managementUrl.toString(),
+                settings.nodeLease().multipliedBy(3));
+        lease.start(settings.heartbeatInterval(), gateway.announcer());
         lease.onRecovered(gateway::registerAgain);
         awaitJoinGrace(lease);
         node.set(new Node(gateway, relay));
-        upkeep.start(effective, hub, registry, relay, gateway.announcer());
+        upkeep.start(settings, hub, registry, relay, gateway.announcer());
         LOG.log(
                 Level.INFO,
                 "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",
-                effective.nodeId(),
+                settings.nodeId(),
                 String.valueOf(server.port()),
                 String.valueOf(server.port(INTERNAL_SOCKET)),
-                effective.managementUrl());
-        Readiness.announce(Map.of(
-                "service", "gateway",
-                "nodeId", effective.nodeId(),
-                "port", String.valueOf(server.port()),
-                "managementPort", String.valueOf(server.port(INTERNAL_SOCKET)),
-                "managementUrl", effective.managementUrl().toString()));
+                managementUrl);
+        Readiness.announce(
+                settings.readyFile(),
+                Map.of(
+                        "service", "gateway",
+                        "nodeId", settings.nodeId(),
+                        "port", String.valueOf(server.port()),
+                        "managementPort", String.valueOf(server.port(INTERNAL_SOCKET)),
+                        "managementUrl", managementUrl.toString()));
         return new GatewayServer(server, gateway, registry, lease, upkeep, draining);
     }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.app;
 
 import dev.switchboard.app.hub.LocalConnections;
-import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.ConnectionRegistry;
@@ -57,7 +57,7 @@ final class NodeUpkeep implements AutoCloseable {
             var unanswered = ping.multipliedBy(2).toNanos();
             for (var connection : hub.all()) {
                 if (connection.nanosSinceLastPong() > unanswered) {
-                    connection.close(CloseCode.PEER_UNRESPONSIVE, "unresponsive");
+                    connection.close(CloseCause.UNRESPONSIVE);
                 } else {
                     connection.ping();
                 }
@@ -68,7 +68,7 @@ final class NodeUpkeep implements AutoCloseable {
             var now = System.nanoTime();
             for (var connection : hub.all()) {
                 if (connection.stalledNanos(now) > stall.toNanos()) {
-                    connection.abort(CloseCode.TRY_AGAIN_LATER, "stalled");
+                    connection.abort(CloseCause.STALLED);
                 }
             }
         });

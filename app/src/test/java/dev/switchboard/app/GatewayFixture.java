@@ -10,9 +10,8 @@ import dev.switchboard.emulators.TestNames;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.registry.RegistryTable;
+import dev.switchboard.settings.Settings;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,14 +100,9 @@ final class GatewayFixture implements AutoCloseable {
         return env;
     }
 
+    /** The gateway's configuration with exactly {@code env} as its environment. */
     static Config config(Map<String, String> env) {
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(
-                        ConfigSources.create(EnvironmentVariables.expand(env)),
-                        ConfigSources.classpath(GatewaySettings.DEFAULTS))
-                .build();
+        return Settings.fromEnvironment(GatewaySettings.DEFAULTS_FILES, env);
     }
 
     URI ws(String token) {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.app.management.GatewayMetrics.Output;
+import dev.switchboard.app.management.GatewayMetrics.Refusal;
+import dev.switchboard.app.protocol.CloseCause;
+import dev.switchboard.app.protocol.ErrorCode;
+import dev.switchboard.authorizer.Reason;
 import org.junit.jupiter.api.Test;
 
 class GatewayMetricsTest {
@@ -32,5 +36,45 @@ class GatewayMetricsTest {
                 .contains("switchboard_output_failures_total{output=\"node\"} 3.0")
                 .contains("switchboard_connections 2.0");
         assertThat(metrics.total("switchboard_frames_out")).isEqualTo(9.0);
+    }
+
+    @Test
+    void everyCloseCauseErrorCodeAndRefusalIsScrapedFromTheStart() {
+        var metrics = new GatewayMetrics(() -> 0, () -> 0);
+
+        var before = metrics.scrape();
+        for (var cause : CloseCause.values()) {
+            assertThat(before).contains("switchboard_closes_total{cause=\"" + cause.label() + "\"} 0.0");
+        }
+        for (var code : ErrorCode.values()) {
+            assertThat(before).contains("switchboard_errors_total{code=\"" + code.wireName() + "\"} 0.0");
+        }
+        for (var refusal : Refusal.values()) {
+            assertThat(before).contains("switchboard_handshake_refusals_total{reason=\"" + refusal.label() + "\"} 0.0");
+        }
+        assertThat(before)
+                .contains("switchboard_handshake_refusals_total{reason=\"expired\"} 0.0")
+                .contains("switchboard_slow_consumer_closes_total{reason=\"queue_full\"} 0.0")
+                .contains("switchboard_slow_consumer_closes_total{reason=\"stalled\"} 0.0")
+                .doesNotContain("switchboard_slow_consumer_closes_total{reason=\"drain\"}");
+    }
+
+    @Test
+    void aSlowConsumersCloseCountsTwiceAndOnlyNotableClosesAreRemembered() {
+        var metrics = new GatewayMetrics(() -> 0, () -> 0);
+
+        metrics.closed(CloseCause.STALLED);
+        metrics.closed(CloseCause.PEER);
+        metrics.closed(CloseCause.MANAGEMENT_DELETE);
+        metrics.handshakeRefused(Reason.EXPIRED);
+        metrics.handshakeRefused(Refusal.CONNECT_RATE);
+
+        assertThat(metrics.scrape())
+                .contains("switchboard_closes_total{cause=\"stalled\"} 1.0")
+                .contains("switchboard_slow_consumer_closes_total{reason=\"stalled\"} 1.0")
+                .contains("switchboard_closes_total{cause=\"peer\"} 1.0")
+                .contains("switchboard_handshake_refusals_total{reason=\"expired\"} 1.0")
+                .contains("switchboard_handshake_refusals_total{reason=\"connect_rate\"} 1.0");
+        assertThat(metrics.recent()).extracting(GatewayMetrics.Event::detail).containsExactly("stalled");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
+import dev.switchboard.settings.SettingsContract;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.ConfigSources;
 import java.net.URI;
@@ -26,7 +27,8 @@ class GatewaySettingsTest {
         assertThat(settings.port()).isEqualTo(8080);
         assertThat(settings.managementHost()).isEqualTo("0.0.0.0");
         assertThat(settings.managementPort()).isEqualTo(8081);
-        assertThat(settings.managementUrl().getPort()).isEqualTo(8081);
+        assertThat(settings.managementUrl()).isEmpty();
+        assertThat(settings.advertisedUrl(8081).getPort()).isEqualTo(8081);
         assertThat(settings.nodeId()).isNotBlank();
         assertThat(settings.auth().audiences()).isEmpty();
         assertThat(settings.auth().verifyExpiration()).isTrue();
@@ -62,6 +64,34 @@ class GatewaySettingsTest {
         assertThat(settings.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.admission()).isEqualTo(new Admission.Limits(0, 0, 20, 0));
         assertThat(settings.topicsCached()).isEqualTo(10_000);
+        assertThat(settings.notificationsQueueUrl()).isEmpty();
+        assertThat(settings.readyFile()).isEmpty();
+    }
+
+    @Test
+    void everyKeyIsDocumentedReadAndReachedByItsVariable() {
+        var contract = SettingsContract.of(GatewaySettings::from, GatewaySettings.DEFAULTS_FILES.toArray(String[]::new))
+                .environment("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json")
+                .environment("NODE_ID", "gateway-1")
+                .alternative("MANAGEMENT_URL", "http://10.0.0.5:8081")
+                .alternative("NODE_ID", "gateway-2")
+                .alternative("AUTH_JWKS_URI", "https://other.example.com/jwks.json")
+                .alternative(
+                        "AUTH_HMAC_SECRET",
+                        Map.of("AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!", "AUTH_JWKS_URI", ""))
+                .alternative("AUTH_AUDIENCES", "web,mobile")
+                .alternative("AUTH_ISSUER", "https://issuer.example.com/")
+                .alternative("CONNECTIONS_CLAIMS", "email")
+                .alternative("NOTIFICATIONS_QUEUE_URL", "http://q/notifications")
+                .alternative("MESSAGES_QUEUE_URL", "http://q/messages")
+                .alternative("MESSAGES_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t")
+                .alternative("PRESENCE_TARGET", "queue")
+                .alternative("WS_ORIGINS", "https://app.example.com")
+                .alternative("TOPICS_RULES", "[{\"pattern\":\"*\",\"subscribe\":true}]")
+                .alternative("TOPICS_GRANT_CLAIM", "topics")
+                .alternative("READY_FILE", "/tmp/ready");
+
+        assertThat(contract.problems()).isEmpty();
     }
 
     @Test
@@ -126,7 +156,8 @@ class GatewaySettingsTest {
 
         assertThat(settings.port()).isEqualTo(9000);
         assertThat(settings.managementPort()).isEqualTo(9001);
-        assertThat(settings.managementUrl()).isEqualTo(URI.create("http://10.0.0.5:9001"));
+        assertThat(settings.managementUrl()).contains(URI.create("http://10.0.0.5:9001"));
+        assertThat(settings.advertisedUrl(9001)).isEqualTo(URI.create("http://10.0.0.5:9001"));
         assertThat(settings.nodeId()).isEqualTo("gw-1");
         assertThat(settings.auth().audiences()).isEqualTo(List.of("web", "mobile"));
         assertThat(settings.auth().issuer()).isEqualTo(Optional.of("https://issuer.example.com/"));

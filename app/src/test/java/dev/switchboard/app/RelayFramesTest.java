@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameParser;
+import dev.switchboard.app.protocol.MalformedBodyException;
 import dev.switchboard.app.topics.RelayBatch;
 import dev.switchboard.app.topics.RelayBatch.Relayed;
 import java.util.List;
@@ -56,11 +57,11 @@ class RelayFramesTest {
     @Test
     void aBrokenRelayBatchIsRefusedNamingWhere() {
         assertThatThrownBy(() -> RelayBatch.decode("5:room"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedBodyException.class)
                 .hasMessageContaining("offset 0");
         assertThatThrownBy(() -> RelayBatch.decode("1:r2:{}x"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedBodyException.class)
                 .hasMessageContaining("offset 7");
-        assertThatThrownBy(() -> RelayBatch.decode("-1:r")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RelayBatch.decode("-1:r")).isInstanceOf(MalformedBodyException.class);
     }
 }

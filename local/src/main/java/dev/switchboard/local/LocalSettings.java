@@ -1,18 +1,16 @@
 package dev.switchboard.local;
 
+import dev.switchboard.settings.Settings;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The local stack's settings, read from {@code application.yaml} and overridden by environment variables through
- * Helidon's mapping ({@code SQS_PORT} reaches {@code sqs.port}). Validated when read: a bad value names its key.
+ * Helidon's mapping ({@code SQS_PORT} reaches {@code sqs.port}). Validated when read: a bad value names its key and variable.
  *
  * @param dynamoDbEndpoint another DynamoDB to use instead of dynalite ({@code AWS_ENDPOINT_URL_DYNAMODB})
  * @param jwksUri an identity provider's JWKS to use instead of the dev issuer ({@code AUTH_JWKS_URI})
@@ -52,34 +50,39 @@ record LocalSettings(
         }
     }
 
-    static LocalSettings from(Config config) {
+    /** The class path resource with every key of the stack's and its default. */
+    static final String DEFAULTS = "application.yaml";
+
+    /** The environment and system properties over the defaults. */
+    static Config config() {
+        return Settings.config(List.of(DEFAULTS));
+    }
+
+    static LocalSettings from(Settings settings) {
         return new LocalSettings(
-                text(config, "local.host"),
-                port(config, "dynamodb.port"),
-                port(config, "sqs.port"),
-                port(config, "sns.port"),
-                port(config, "issuer.port"),
-                port(config, "server.port"),
-                port(config, "management.port"),
-                port(config, "pusher.port"),
-                text(config, "aws.region"),
-                optionalText(config, "aws.endpoint.url.dynamodb").map(uri -> parse(uri, "aws.endpoint.url.dynamodb")),
-                text(config, "local.prefix"),
-                text(config, "connections.table"),
-                text(config, "connections.index"),
-                number(config, "local.redrive.receives", 1, 1000),
-                optionalText(config, "auth.jwks.uri").map(uri -> parse(uri, "auth.jwks.uri")),
-                optionalText(config, "auth.hmac.secret").map(Secret::new),
-                optionalText(config, "auth.issuer"),
-                Arrays.stream(text(config, "auth.audiences").split(","))
-                        .map(String::trim)
-                        .filter(a -> !a.isEmpty())
-                        .toList(),
-                text(config, "dev.user"),
-                read(config, "dev.validity", node -> node.as(Duration.class).get()),
-                Path.of(text(config, "local.env.file")),
-                port(config, "examples.port"),
-                Path.of(text(config, "examples.dir")));
+                settings.text("local.host"),
+                settings.port("dynamodb.port"),
+                settings.port("sqs.port"),
+                settings.port("sns.port"),
+                settings.port("issuer.port"),
+                settings.port("server.port"),
+                settings.port("management.port"),
+                settings.port("pusher.port"),
+                settings.text("aws.region"),
+                settings.url("aws.endpoint.url.dynamodb"),
+                settings.text("local.prefix"),
+                settings.text("connections.table"),
+                settings.text("connections.index"),
+                settings.integer("local.redrive.receives", 1, 1000),
+                settings.url("auth.jwks.uri"),
+                settings.optional("auth.hmac.secret").map(Secret::new),
+                settings.optional("auth.issuer"),
+                settings.list("auth.audiences"),
+                settings.text("dev.user"),
+                settings.duration("dev.validity", Duration.ofMinutes(1), Duration.ofDays(365)),
+                Path.of(settings.text("local.env.file")),
+                settings.port("examples.port"),
+                Path.of(settings.text("examples.dir")));
     }
 
     /**
@@ -94,46 +97,5 @@ record LocalSettings(
     /** The queue or topic name for a part of the stack: {@code <prefix>-<name>}. */
     String name(String part) {
         return prefix + "-" + part;
-    }
-
-    private static String text(Config config, String key) {
-        return optionalText(config, key)
-                .orElseThrow(() -> new LocalStackException("config key " + key + " is missing or empty"));
-    }
-
-    private static Optional<String> optionalText(Config config, String key) {
-        return read(
-                config,
-                key,
-                node -> node.asString().asOptional().map(String::trim).filter(v -> !v.isEmpty()));
-    }
-
-    private static int port(Config config, String key) {
-        return number(config, key, 0, 65_535);
-    }
-
-    private static int number(Config config, String key, int min, int max) {
-        int value = read(config, key, node -> node.asInt().get());
-        if (value < min || value > max) {
-            throw new LocalStackException(
-                    "config key " + key + " is " + value + "; it must lie between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    private static URI parse(String uri, String key) {
-        try {
-            return URI.create(uri);
-        } catch (IllegalArgumentException e) {
-            throw new LocalStackException("config key " + key + " is not a URI: " + e.getMessage(), e);
-        }
-    }
-
-    private static <T> T read(Config config, String key, Function<Config, T> reader) {
-        try {
-            return reader.apply(config.get(key));
-        } catch (ConfigException e) {
-            throw new LocalStackException("config key " + key + " is missing or invalid: " + e.getMessage(), e);
-        }
     }
 }

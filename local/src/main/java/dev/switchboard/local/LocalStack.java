@@ -5,7 +5,8 @@ import dev.switchboard.emulators.EmulatorException;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.pusher.PusherServer;
-import io.helidon.config.Config;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.settings.SettingsException;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
@@ -143,9 +144,9 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack;
         LocalSettings settings;
         try {
-            settings = LocalSettings.from(Config.create());
+            settings = LocalSettings.from(Settings.of(LocalSettings.config()));
             stack = start(settings);
-        } catch (LocalStackException e) {
+        } catch (LocalStackException | SettingsException e) {
             System.err.println("The local stack did not start: " + e.getMessage());
             System.exit(1);
             return;

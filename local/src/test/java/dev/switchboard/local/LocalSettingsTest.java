@@ -3,6 +3,8 @@ package dev.switchboard.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.settings.SettingsContract;
+import dev.switchboard.settings.SettingsException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,16 +102,28 @@ class LocalSettingsTest {
     }
 
     @Test
+    void everyKeyIsDocumentedReadAndReachedByItsVariable() {
+        var contract = SettingsContract.of(LocalSettings::from, LocalSettings.DEFAULTS)
+                .readElsewhere("topics.rules", "the stack's gateway (GatewaySettings)")
+                .alternative("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:4567")
+                .alternative("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json")
+                .alternative("AUTH_HMAC_SECRET", "0123456789abcdef0123456789abcdef")
+                .alternative("AUTH_ISSUER", "https://issuer.example.com/");
+
+        assertThat(contract.problems()).isEmpty();
+    }
+
+    @Test
     void aPortThatIsNoNumberNamesItsKey() {
         assertThatThrownBy(() -> TestConfig.settings(Map.of("SQS_PORT", "ninety")))
-                .isInstanceOf(LocalStackException.class)
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("sqs.port");
     }
 
     @Test
     void aPortOutOfRangeNamesItsKeyAndTheRange() {
         assertThatThrownBy(() -> TestConfig.settings(Map.of("DYNAMODB_PORT", "70000")))
-                .isInstanceOf(LocalStackException.class)
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("dynamodb.port")
                 .hasMessageContaining("between 0 and 65535");
     }
@@ -117,7 +131,7 @@ class LocalSettingsTest {
     @Test
     void anEmptyTableNameNamesItsKey() {
         assertThatThrownBy(() -> TestConfig.settings(Map.of("CONNECTIONS_TABLE", " ")))
-                .isInstanceOf(LocalStackException.class)
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("connections.table");
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.local;
 
+import dev.switchboard.settings.Settings;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
+import java.util.List;
 import java.util.Map;
 
 /** The local stack's configuration as the process would see it with {@code env} as its environment. */
@@ -10,17 +10,10 @@ final class TestConfig {
     private TestConfig() {}
 
     static Config withEnvironment(Map<String, String> env) {
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                // Helidon's own mapping of environment variable names (SQS_PORT → sqs.port), over the YAML.
-                .sources(
-                        ConfigSources.create(EnvironmentVariables.expand(env)),
-                        ConfigSources.classpath("application.yaml"))
-                .build();
+        return Settings.fromEnvironment(List.of(LocalSettings.DEFAULTS), env);
     }
 
     static LocalSettings settings(Map<String, String> env) {
-        return LocalSettings.from(withEnvironment(env));
+        return LocalSettings.from(Settings.of(withEnvironment(env)));
     }
 }

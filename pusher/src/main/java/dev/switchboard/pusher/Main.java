@@ -10,6 +10,7 @@ import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.service.Readiness;
 import dev.switchboard.service.Shutdown;
+import dev.switchboard.settings.SettingsException;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
@@ -58,7 +59,7 @@ public final class Main {
         PusherSettings settings;
         try {
             settings = PusherSettings.from(PusherSettings.config());
-        } catch (IllegalStateException e) {
+        } catch (SettingsException e) {
             System.err.println("The pusher did not start: " + e.getMessage());
             System.exit(1);
             return;
@@ -135,7 +136,7 @@ public final class Main {
                 settings.apigwEndpoint()
                         .map(e -> "API Gateway " + e)
                         .orElse(settings.perNode() ? "per node" : "per connection, to its node"));
-        Readiness.announce(Map.of("service", "pusher", "port", String.valueOf(server.port())));
+        Readiness.announce(settings.readyFile(), Map.of("service", "pusher", "port", String.valueOf(server.port())));
         return server;
     }
 }

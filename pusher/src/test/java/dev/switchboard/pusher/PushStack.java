@@ -8,9 +8,8 @@ import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Nodes;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.registry.RegistryTable;
+import dev.switchboard.settings.Settings;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -137,14 +136,9 @@ final class PushStack implements AutoCloseable {
         return PusherSettings.from(config(environment(queues, overrides)));
     }
 
+    /** The pusher's configuration with exactly {@code env} as its environment. */
     static Config config(Map<String, String> env) {
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(
-                        ConfigSources.create(EnvironmentVariables.expand(env)),
-                        ConfigSources.classpath(PusherSettings.DEFAULTS))
-                .build();
+        return Settings.fromEnvironment(List.of(PusherSettings.DEFAULTS), env);
     }
 
     @Override

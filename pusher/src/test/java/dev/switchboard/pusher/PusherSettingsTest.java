@@ -3,6 +3,7 @@ package dev.switchboard.pusher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.settings.SettingsContract;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -34,6 +35,19 @@ class PusherSettingsTest {
         assertThat(settings.lookUpTopicsAbove()).isEqualTo(16);
         assertThat(settings.maxFrameBytes()).isEqualTo(131_072);
         assertThat(settings.shutdownDeadline()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(settings.readyFile()).isEmpty();
+    }
+
+    @Test
+    void everyKeyIsDocumentedReadAndReachedByItsVariable() {
+        var contract = SettingsContract.of(PusherSettings::from, PusherSettings.DEFAULTS)
+                .environment("NOTIFICATIONS_QUEUE_URL", "http://sqs/q")
+                .alternative("NOTIFICATIONS_QUEUE_URL", "http://sqs/other")
+                .alternative("APIGW_ENDPOINT", "https://abc.execute-api.eu-west-1.amazonaws.com/prod")
+                .alternative("DELIVERY_PER", "connection")
+                .alternative("READY_FILE", "/tmp/ready");
+
+        assertThat(contract.problems()).isEmpty();
     }
 
     @Test
@@ -114,6 +128,6 @@ class PusherSettingsTest {
         assertThatThrownBy(() -> PusherSettings.from(
                         PushStack.config(Map.of("NOTIFICATIONS_QUEUE_URL", "q", "DELIVERY_PER", "user"))))
                 .hasMessageContaining("delivery.per")
-                .hasMessageContaining("\"connection\" or \"node\"");
+                .hasMessageContaining("one of node, connection");
     }
 }

@@ -8,26 +8,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * How a service tells whoever launched it that it is ready, without anyone parsing its log: when the environment
- * variable {@value #VARIABLE} names a file, the service writes what a launcher needs there (its bound ports, its
- * node id) as a properties file once it takes traffic — written aside and moved into place, so a reader never sees
- * half of it. Tests, benchmarks and scripts read that; the log line saying the same is for people.
+ * How a service tells whoever launched it that it is ready, without anyone parsing its log: when its setting
+ * {@code ready.file} ({@value #VARIABLE}) names a file, the service writes what a launcher needs there (its bound
+ * ports, its node id) as a properties file once it takes traffic — written aside and moved into place, so a reader
+ * never sees half of it. Tests, benchmarks and scripts read that; the log line saying the same is for people.
  */
 public final class Readiness {
-    /** The environment variable naming the file. */
+    /** The environment variable that sets {@code ready.file}: what a launcher sets. */
     public static final String VARIABLE = "READY_FILE";
 
     private Readiness() {}
 
-    /** Writes {@code facts} to the file {@value #VARIABLE} names; nothing when it is not set. */
-    public static void announce(Map<String, String> facts) {
-        var file = System.getenv(VARIABLE);
-        if (file != null && !file.isBlank()) {
-            write(Path.of(file), facts);
-        }
+    /** Writes {@code facts} to {@code file}, if there is one. */
+    public static void announce(Optional<Path> file, Map<String, String> facts) {
+        file.ifPresent(path -> write(path, facts));
     }
 
     /** Writes {@code facts} to {@code file}, atomically. */

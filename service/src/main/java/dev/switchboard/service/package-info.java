@@ -1,2 +1,2 @@
-/** What the runnable services share: validated settings from Helidon config, and signal handling. */
+/** What the runnable services share: the ready file (Readiness), signal handling (Shutdown), health (Observability). */
 package dev.switchboard.service;

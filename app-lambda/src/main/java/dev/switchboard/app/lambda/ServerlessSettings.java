@@ -1,23 +1,20 @@
 package dev.switchboard.app.lambda;
 
-import static dev.switchboard.service.Settings.integer;
-import static dev.switchboard.service.Settings.optional;
-import static dev.switchboard.service.Settings.text;
-
 import dev.switchboard.app.GatewaySettings;
 import dev.switchboard.app.access.TopicRules;
 import dev.switchboard.app.outputs.Outputs.PresenceTarget;
-import dev.switchboard.service.Settings;
+import dev.switchboard.settings.Settings;
 import io.helidon.config.Config;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What the serverless gateway reads, under the gateway's own names and defaults (its {@code gateway.yaml}, then the
- * environment): no ports, nodes, leases or token settings — API Gateway holds the sockets and the authorizer
- * Lambda checks the token.
+ * What the serverless gateway reads: its own keys ({@value #DEFAULTS}) and, under the gateway's own names and defaults,
+ * the gateway's that apply behind API Gateway — no ports, nodes, leases or token settings: API Gateway holds the
+ * sockets and the authorizer Lambda checks the token.
  *
  * @param keptClaims the token claims kept in each connection record ({@code CONNECTIONS_CLAIMS})
  * @param apigwEndpoint the Management API endpoint ({@code APIGW_ENDPOINT}); default: the event's own domain and
@@ -40,47 +37,39 @@ record ServerlessSettings(
         Optional<URI> apigwEndpoint,
         Duration connectionTtl) {
 
-    /** API Gateway's own limit on a connection's life: no record needs to outlive it by much. */
-    static final Duration DEFAULT_CONNECTION_TTL = Duration.ofHours(3);
+    /** The class path resource with the serverless gateway's own keys and their defaults. */
+    static final String DEFAULTS = "serverless.yaml";
 
-    static ServerlessSettings from(Config config) {
+    /** Its own defaults, then the gateway's. */
+    static final List<String> DEFAULTS_FILES = defaultsFiles();
+
+    /** The environment (and system properties) over the defaults. */
+    static Config config() {
+        return Settings.config(DEFAULTS_FILES);
+    }
+
+    static ServerlessSettings from(Settings settings) {
         return new ServerlessSettings(
-                text(config, "connections.table"),
-                text(config, "connections.index"),
-                Settings.list(config, "connections.claims"),
-                optional(config, "messages.queue.url"),
-                optional(config, "messages.topic.arn"),
-                GatewaySettings.presenceTarget(config),
-                text(config, "outputs.source"),
-                integer(config, "limits.frame.bytes", 1, 16 * 1024 * 1024),
-                integer(config, "limits.topics", 1, 100_000),
-                integer(config, "limits.topic.length", 1, 65_536),
-                GatewaySettings.topicRules(config),
-                optional(config, "apigw.endpoint").map(ServerlessSettings::endpoint),
-                optional(config, "connections.ttl").map(value -> ttl(config)).orElse(DEFAULT_CONNECTION_TTL));
+                settings.text("connections.table"),
+                settings.text("connections.index"),
+                settings.list("connections.claims"),
+                settings.optional("messages.queue.url"),
+                settings.optional("messages.topic.arn"),
+                GatewaySettings.presenceTarget(settings),
+                settings.text("outputs.source"),
+                settings.integer("limits.frame.bytes", 1, 16 * 1024 * 1024),
+                settings.integer("limits.topics", 1, 100_000),
+                settings.integer("limits.topic.length", 1, 65_536),
+                GatewaySettings.topicRules(settings),
+                settings.url("apigw.endpoint"),
+                // At least a minute; API Gateway keeps a connection up to two hours.
+                settings.duration("connections.ttl", Duration.ofMinutes(1), Duration.ofDays(7)));
     }
 
-    private static URI endpoint(String value) {
-        try {
-            var uri = URI.create(value);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("not an absolute URL");
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "config key apigw.endpoint (APIGW_ENDPOINT) is " + value
-                            + "; it must be https://{api-id}.execute-api.{region}.amazonaws.com/{stage}",
-                    e);
-        }
-    }
-
-    private static Duration ttl(Config config) {
-        var ttl = Settings.duration(config, "connections.ttl");
-        if (ttl.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalStateException("config key connections.ttl (CONNECTIONS_TTL) is " + ttl
-                    + "; it must be at least PT1M (API Gateway keeps a connection up to PT2H)");
-        }
-        return ttl;
+    private static List<String> defaultsFiles() {
+        var files = new ArrayList<String>();
+        files.add(DEFAULTS);
+        files.addAll(GatewaySettings.DEFAULTS_FILES);
+        return List.copyOf(files);
     }
 }

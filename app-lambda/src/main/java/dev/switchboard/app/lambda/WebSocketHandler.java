@@ -3,13 +3,13 @@ package dev.switchboard.app.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.app.GatewaySettings;
 import dev.switchboard.app.Main.AwsClients;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.pusher.fanout.Delivery;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
+import dev.switchboard.settings.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +40,7 @@ public final class WebSocketHandler implements RequestStreamHandler {
 
     /** For the Lambda runtime: settings from the environment, clients built once per execution environment. */
     public WebSocketHandler() {
-        this(ServerlessSettings.from(GatewaySettings.config()), AwsClients.fromEnvironment());
+        this(ServerlessSettings.from(Settings.of(ServerlessSettings.config())), AwsClients.fromEnvironment());
     }
 
     WebSocketHandler(ServerlessSettings settings, AwsClients clients) {

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.app.GatewaySettings;
 import dev.switchboard.app.Main.AwsClients;
 import dev.switchboard.authorizer.lambda.ConnectAuthorizer;
 import dev.switchboard.emulators.Await;
@@ -19,6 +18,7 @@ import dev.switchboard.registry.ApiGatewayNodes;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
 import dev.switchboard.registry.RegistryTable;
+import dev.switchboard.settings.Settings;
 import io.helidon.config.ConfigSources;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -119,8 +119,8 @@ class ServerlessGatewayIT {
                         + "{\"pattern\":\"private-*\",\"subscribe\":false,\"publish\":false},"
                         + "{\"pattern\":\"*\",\"subscribe\":true,\"publish\":true}]"));
         config.putAll(overrides);
-        var settings = ServerlessSettings.from(
-                GatewaySettings.config(ConfigSources.create(config).build()));
+        var settings = ServerlessSettings.from(Settings.of(Settings.config(
+                ServerlessSettings.DEFAULTS_FILES, ConfigSources.create(config).build())));
         return new WebSocketHandler(
                 settings, new AwsClients(emulators.dynamoDbClient(), emulators.sqsClient(), emulators.snsClient()));
     }

@@ -110,6 +110,17 @@ public final class TopicRules {
                 .toList();
     }
 
+    /** Equal when the rules and the grant claim are: settings holding rules compare by value. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TopicRules that && rules.equals(that.rules) && grantClaim.equals(that.grantClaim);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(rules, grantClaim);
+    }
+
     /**
      * What the topic keeps, whoever publishes (a client or a backend): the first rule whose pattern matches it with
      * any claims in place decides — by the topic's own name, since its messages are shared by all its subscribers.

@@ -10,6 +10,7 @@ import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.GatewayMetrics.FrameKind;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.Json;
+import dev.switchboard.app.protocol.MalformedBodyException;
 import dev.switchboard.registry.History;
 import java.io.IOException;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class NodeDeliveries {
      * Delivers every request of a {@code POST /@deliveries} body ({@code {"requests":[…]}}) and answers the results
      * as JSON ({@code {"results":[…]}}, in the requests' order).
      *
-     * @throws IllegalArgumentException when the body is not such a batch; nothing is delivered then
+     * @throws MalformedBodyException when the body is not such a batch; nothing is delivered then
      */
     public String handle(byte[] body) {
         var requests = parse(body);
@@ -171,15 +172,15 @@ public final class NodeDeliveries {
             var root = json.readTree(body);
             var requests = root == null ? null : root.get("requests");
             if (requests == null || !requests.isArray()) {
-                throw new IllegalArgumentException("the body is {\"requests\":[…]}");
+                throw new MalformedBodyException("the body is {\"requests\":[…]}");
             }
             var parsed = new ArrayList<NodeRequest>(requests.size());
             requests.forEach(request -> parsed.add(NodeRequest.of(request)));
             return parsed;
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+            throw new MalformedBodyException("the body is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new IllegalArgumentException("the body could not be read: " + e.getMessage());
+            throw new MalformedBodyException("the body could not be read: " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.app.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.protocol.MalformedBodyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,23 +22,23 @@ public record NodeRequest(
     /**
      * Reads one request of a {@code POST /@deliveries} body.
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws MalformedBodyException naming what is wrong
      */
     static NodeRequest of(JsonNode request) {
         if (!request.isObject()) {
-            throw new IllegalArgumentException("each request is an object");
+            throw new MalformedBodyException("each request is an object");
         }
         var id = request.path("id");
         var data = request.path("data");
         if (!id.isTextual() || id.asText().isEmpty()) {
-            throw new IllegalArgumentException("a request needs an \"id\": a non-empty string");
+            throw new MalformedBodyException("a request needs an \"id\": a non-empty string");
         }
         if (!data.isTextual()) {
-            throw new IllegalArgumentException("request " + id.asText() + ": \"data\" is the frame's text, a string");
+            throw new MalformedBodyException("request " + id.asText() + ": \"data\" is the frame's text, a string");
         }
         var everyone = request.path("everyone");
         if (!everyone.isMissingNode() && !everyone.isBoolean()) {
-            throw new IllegalArgumentException("request " + id.asText() + ": \"everyone\" is true or false");
+            throw new MalformedBodyException("request " + id.asText() + ": \"everyone\" is true or false");
         }
         return new NodeRequest(
                 id.asText(),
@@ -54,13 +55,13 @@ public record NodeRequest(
             return List.of();
         }
         if (!node.isArray()) {
-            throw new IllegalArgumentException(
+            throw new MalformedBodyException(
                     "request " + request.path("id").asText() + ": \"" + field + "\" is an array of strings");
         }
         var values = new ArrayList<String>(node.size());
         for (var value : node) {
             if (!value.isTextual()) {
-                throw new IllegalArgumentException(
+                throw new MalformedBodyException(
                         "request " + request.path("id").asText() + ": \"" + field + "\" is an array of strings");
             }
             values.add(value.asText());

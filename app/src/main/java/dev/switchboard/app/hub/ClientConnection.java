@@ -2,6 +2,7 @@ package dev.switchboard.app.hub;
 
 import dev.switchboard.app.access.RateLimit;
 import dev.switchboard.app.access.TopicAccess;
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.registry.Connection;
 import io.helidon.common.buffers.BufferData;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ClientConnection {
     /** Told once when a connection ends: the gateway forgets it (hub, registry, presence). Must not block. */
     public interface Ending {
-        void ended(ClientConnection connection, int status, String cause);
+        void ended(ClientConnection connection, int status, CloseCause cause);
     }
 
     /**
@@ -130,7 +131,7 @@ public final class ClientConnection {
     public void expiresAt(Optional<Instant> closeAt) {
         var next = closeAt.map(at -> (ScheduledFuture<?>) terms.timer()
                         .schedule(
-                                () -> close(CloseCode.TOKEN_EXPIRED, "token_expired"),
+                                () -> close(CloseCause.TOKEN_EXPIRED),
                                 Math.max(0, Duration.between(Instant.now(), at).toMillis()),
                                 TimeUnit.MILLISECONDS))
                 .orElse(null);
@@ -217,7 +218,7 @@ public final class ClientConnection {
         }
         var offer = outbound.offer(new Outbound.Text(frame));
         if (offer == SendResult.FULL) {
-            abort(CloseCode.TRY_AGAIN_LATER, "queue_full");
+            abort(CloseCause.QUEUE_FULL);
         }
         return offer;
     }
@@ -237,7 +238,7 @@ public final class ClientConnection {
                 // behind closes the connection as a slow consumer.
                 waitingBytes += frame.bytes();
                 if (waitingBytes > terms.maxOutboundBytes()) {
-                    abort(CloseCode.TRY_AGAIN_LATER, "queue_full");
+                    abort(CloseCause.QUEUE_FULL);
                     return SendResult.FULL;
                 }
                 waiting.add(frame);
@@ -323,15 +324,16 @@ public final class ClientConnection {
     }
 
     /**
-     * Closes with a code of the catalog, after what is already queued; the socket is cut if the close handshake
-     * has not ended it within the grace. Idempotent: only the first close (or end) counts.
+     * Closes with the cause's code, after what is already queued; the socket is cut if the close handshake has not
+     * ended it within the grace. Idempotent: only the first close (or end) counts.
      *
-     * @param cause why, for logs and metrics ({@code management_delete}, {@code unresponsive}, …)
+     * @param cause why: its code is sent, its label is the close's reason and what logs and metrics say
      */
-    public void close(CloseCode code, String cause) {
+    public void close(CloseCause cause) {
+        var code = cause.code();
         if (state.compareAndSet(State.OPEN, State.CLOSING)) {
             end(code.status(), cause);
-            outbound.offer(new Outbound.Close(code.status(), cause));
+            outbound.offer(new Outbound.Close(code.status(), cause.label()));
             outbound.close();
             var unused =
                     terms.timer().schedule(this::terminate, terms.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
@@ -339,7 +341,8 @@ public final class ClientConnection {
     }
 
     /** Closes at once, dropping what is queued and cutting the socket: for a client that cannot keep up. */
-    public void abort(CloseCode code, String cause) {
+    public void abort(CloseCause cause) {
+        var code = cause.code();
         if (state.compareAndSet(State.OPEN, State.CLOSING)) {
             end(code.status(), cause); // first: the writer, cut below, must not report its failure as the cause
             outbound.discard();
@@ -351,10 +354,10 @@ public final class ClientConnection {
     public void peerClosed(int status) {
         state.set(State.CLOSED);
         outbound.discard();
-        end(status, "peer");
+        end(status, CloseCause.PEER);
     }
 
-    private void end(int status, String cause) {
+    private void end(int status, CloseCause cause) {
         if (ended.compareAndSet(false, true)) {
             var planned = expiry.getAndSet(null);
             if (planned != null) {
@@ -385,6 +388,6 @@ public final class ClientConnection {
     /** The socket failed under the writer: the peer is gone (unless we cut it, and then we already ended it). */
     private void writeFailed() {
         state.set(State.CLOSED);
-        end(ABNORMAL, "write_failed");
+        end(ABNORMAL, CloseCause.WRITE_FAILED);
     }
 }

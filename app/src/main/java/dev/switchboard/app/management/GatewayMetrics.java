@@ -1,6 +1,8 @@
 package dev.switchboard.app.management;
 
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.ErrorCode;
+import dev.switchboard.authorizer.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,7 +11,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +47,7 @@ public final class GatewayMetrics {
 
         /** The label value: {@code topic_publish}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return GatewayMetrics.label(this);
         }
     }
 
@@ -56,19 +59,44 @@ public final class GatewayMetrics {
         NODE;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return GatewayMetrics.label(this);
+        }
+    }
+
+    /**
+     * Why a handshake was refused before its token was read: the label {@code reason} of {@code
+     * switchboard_handshake_refusals_total}, beside the token's own {@link Reason}s.
+     */
+    public enum Refusal {
+        /** The node is draining (503). */
+        DRAINING,
+        /** Too many new connections from the address (429). */
+        CONNECT_RATE,
+        /** The user holds as many connections as it may on this node (429). */
+        USER_CONNECTIONS;
+
+        public String label() {
+            return GatewayMetrics.label(this);
         }
     }
 
     static final String FRAMES_IN = "switchboard_frames_in";
     static final String FRAMES_OUT = "switchboard_frames_out";
     static final String OUTPUT_FAILURES = "switchboard_output_failures";
+    static final String ERRORS = "switchboard_errors";
+    static final String CLOSES = "switchboard_closes";
+    static final String SLOW_CONSUMER_CLOSES = "switchboard_slow_consumer_closes";
+    static final String HANDSHAKE_REFUSALS = "switchboard_handshake_refusals";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<FrameKind, Counter> framesIn = new EnumMap<>(FrameKind.class);
-    private final Map<FrameKind, Counter> framesOut = new EnumMap<>(FrameKind.class);
-    private final Map<Output, Counter> outputFailures = new EnumMap<>(Output.class);
+    private final Map<FrameKind, Counter> framesIn;
+    private final Map<FrameKind, Counter> framesOut;
+    private final Map<Output, Counter> outputFailures;
+    private final Map<ErrorCode, Counter> errors;
+    private final Map<CloseCause, Counter> closes;
+    private final Map<CloseCause, Counter> slowConsumerCloses;
+    private final Map<Refusal, Counter> refusals;
+    private final Map<Reason, Counter> tokenRefusals;
 
     /** Something that went wrong, for the console: when, what ({@code error} or {@code close}) and its code or cause. */
     public record Event(long at, String kind, String detail) {}
@@ -85,20 +113,38 @@ public final class GatewayMetrics {
         Gauge.builder("switchboard_outbound_queued_bytes", queuedBytes)
                 .description("bytes queued to clients and not yet written, all connections of this node")
                 .register(registry);
-        // Every kind registered once, here: each is scraped from the start (at 0), and no frame looks one up.
-        for (var kind : FrameKind.values()) {
-            framesIn.put(
-                    kind, Counter.builder(FRAMES_IN).tag("kind", kind.label()).register(registry));
-            framesOut.put(
-                    kind, Counter.builder(FRAMES_OUT).tag("kind", kind.label()).register(registry));
+        // Every label value registered once, here: each is scraped from the start (at 0), and no frame looks one up
+        // (building and registering a Counter on every frame cost more than relaying it: JFR, docs/benchmarks.md).
+        framesIn = counters(FRAMES_IN, "kind", FrameKind.class, kind -> true);
+        framesOut = counters(FRAMES_OUT, "kind", FrameKind.class, kind -> true);
+        outputFailures = counters(OUTPUT_FAILURES, "output", Output.class, output -> true);
+        errors = counters(ERRORS, "code", ErrorCode.class, code -> true, ErrorCode::wireName);
+        closes = counters(CLOSES, "cause", CloseCause.class, cause -> true);
+        slowConsumerCloses = counters(SLOW_CONSUMER_CLOSES, "reason", CloseCause.class, CloseCause::slowConsumer);
+        refusals = counters(HANDSHAKE_REFUSALS, "reason", Refusal.class, refusal -> true);
+        tokenRefusals = counters(HANDSHAKE_REFUSALS, "reason", Reason.class, reason -> true);
+    }
+
+    private <E extends Enum<E>> Map<E, Counter> counters(String name, String tag, Class<E> type, Predicate<E> which) {
+        return counters(name, tag, type, which, GatewayMetrics::label);
+    }
+
+    private <E extends Enum<E>> Map<E, Counter> counters(
+            String name, String tag, Class<E> type, Predicate<E> which, Function<E, String> label) {
+        var counters = new EnumMap<E, Counter>(type);
+        for (var value : type.getEnumConstants()) {
+            if (which.test(value)) {
+                counters.put(
+                        value,
+                        Counter.builder(name).tag(tag, label.apply(value)).register(registry));
+            }
         }
-        for (var output : Output.values()) {
-            outputFailures.put(
-                    output,
-                    Counter.builder(OUTPUT_FAILURES)
-                            .tag("output", output.label())
-                            .register(registry));
-        }
+        return counters;
+    }
+
+    /** A label value: the constant's name in lower case ({@code topic_publish}). */
+    static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     /** A gauge read at each scrape. */
@@ -119,7 +165,7 @@ public final class GatewayMetrics {
     }
 
     public void error(ErrorCode code) {
-        counter("switchboard_errors", "code", code.wireName()).increment();
+        errors.get(code).increment();
         remember("error", code.wireName());
     }
 
@@ -131,21 +177,24 @@ public final class GatewayMetrics {
         outputFailures.get(output).increment(count);
     }
 
-    /** A connection ended, by cause ({@code peer}, {@code management_delete}, {@code queue_full}, …). */
-    public void closed(String cause) {
-        counter("switchboard_closes", "cause", cause).increment();
-        if (!cause.equals("peer") && !cause.equals("management_delete")) {
-            remember("close", cause); // ours: drain, unresponsive, abuse, slow, expired, a failure
+    /** A connection ended; a slow consumer's end is counted as one too. */
+    public void closed(CloseCause cause) {
+        closes.get(cause).increment();
+        if (cause.slowConsumer()) {
+            slowConsumerCloses.get(cause).increment();
+        }
+        if (cause.notable()) {
+            remember("close", cause.label()); // ours: drain, unresponsive, abuse, slow, expired, a failure
         }
     }
 
-    /** A connection closed because it could not keep up ({@code queue_full} or {@code stalled}). */
-    public void slowConsumerClosed(String reason) {
-        counter("switchboard_slow_consumer_closes", "reason", reason).increment();
+    public void handshakeRefused(Refusal refusal) {
+        refusals.get(refusal).increment();
     }
 
-    public void handshakeRefused(String reason) {
-        counter("switchboard_handshake_refusals", "reason", reason).increment();
+    /** A handshake whose token was refused, by the verifier's reason. */
+    public void handshakeRefused(Reason reason) {
+        tokenRefusals.get(reason).increment();
     }
 
     /** The last {@value #KEPT_EVENTS} errors and closes of ours, newest first. */
@@ -180,13 +229,5 @@ public final class GatewayMetrics {
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
-    }
-
-    private Counter counter(String name, String tag, String value) {
-        // Looked up once per name and tag: building and registering a Counter on every frame cost more than
-        // relaying it (JFR, docs/benchmarks.md).
-        return counters.computeIfAbsent(
-                name + '\0' + value,
-                key -> Counter.builder(name).tag(tag, value).register(registry));
     }
 }

@@ -6,8 +6,9 @@ import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.management.GatewayMetrics.FrameKind;
-import dev.switchboard.app.protocol.CloseCode;
+import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.FrameLimit;
+import dev.switchboard.app.protocol.MalformedBodyException;
 import dev.switchboard.app.topics.TopicRelay;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -99,7 +100,7 @@ public final class ManagementApi {
         String results;
         try {
             results = deliveries.handle(request.content().as(byte[].class));
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedBodyException e) {
             error(response, Status.BAD_REQUEST_400, "BadRequestException", e.getMessage());
             return;
         }
@@ -117,7 +118,7 @@ public final class ManagementApi {
         int delivered;
         try {
             delivered = relay.deliverFromNode(body);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedBodyException e) {
             response.status(Status.BAD_REQUEST_400).send(e.getMessage());
             return;
         }
@@ -147,7 +148,7 @@ public final class ManagementApi {
             gone(response);
             return;
         }
-        connection.get().close(CloseCode.NORMAL, "management_delete");
+        connection.get().close(CloseCause.MANAGEMENT_DELETE);
         response.status(Status.NO_CONTENT_204).send();
     }
 

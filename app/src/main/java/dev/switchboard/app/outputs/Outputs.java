@@ -130,7 +130,7 @@ public final class Outputs {
             try {
                 presenceCalls.send(List.of(change));
             } catch (RuntimeException e) {
-                throw new IllegalStateException(
+                throw new OutputException.Refused(
                         "presence " + change.status() + " of user " + change.userId() + " not published: "
                                 + e.getMessage(),
                         e);
@@ -142,7 +142,7 @@ public final class Outputs {
     private Map<Integer, RuntimeException> sendPresence(List<PresenceChange> changes) {
         if (presenceTarget == PresenceTarget.TOPIC) {
             var arn = topicArn.orElseThrow(
-                    () -> new IllegalStateException("no messages topic configured (MESSAGES_TOPIC_ARN)"));
+                    () -> new OutputException.NotConfigured("no messages topic configured (MESSAGES_TOPIC_ARN)"));
             var entries = new ArrayList<PublishBatchRequestEntry>();
             for (var i = 0; i < changes.size(); i++) {
                 var change = changes.get(i);
@@ -159,7 +159,7 @@ public final class Outputs {
                             .toList());
         }
         var url = queueUrl.orElseThrow(
-                () -> new IllegalStateException("no messages queue configured (MESSAGES_QUEUE_URL)"));
+                () -> new OutputException.NotConfigured("no messages queue configured (MESSAGES_QUEUE_URL)"));
         var entries = new ArrayList<SendMessageBatchRequestEntry>();
         for (var i = 0; i < changes.size(); i++) {
             var change = changes.get(i);
@@ -186,11 +186,12 @@ public final class Outputs {
             for (var refusal : call.get()) {
                 refused.put(
                         Integer.parseInt(refusal.id()),
-                        new IllegalStateException(target + " refused it: " + refusal.code() + " " + refusal.message()));
+                        new OutputException.Refused(
+                                target + " refused it: " + refusal.code() + " " + refusal.message(), null));
             }
             return refused;
         } catch (SdkException e) {
-            throw new IllegalStateException(target + " refused the batch: " + e.getMessage(), e);
+            throw new OutputException.Refused(target + " refused the batch: " + e.getMessage(), e);
         }
     }
 

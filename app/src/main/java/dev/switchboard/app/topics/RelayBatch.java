@@ -1,5 +1,6 @@
 package dev.switchboard.app.topics;
 
+import dev.switchboard.app.protocol.MalformedBodyException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,7 +51,7 @@ public final class RelayBatch {
     }
 
     /**
-     * @throws IllegalArgumentException when the body is not a batch, naming the offset
+     * @throws MalformedBodyException when the body is not a batch, naming the offset
      */
     public static List<Relayed> decode(String body) {
         var batch = new ArrayList<Relayed>();
@@ -66,7 +67,7 @@ public final class RelayBatch {
                 try {
                     offset = Long.parseLong(body, at[0] + 1, colon < 0 ? at[0] + 1 : colon, 10);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("relay batch: bad offset at " + at[0], e);
+                    throw new MalformedBodyException("relay batch: bad offset at " + at[0], e);
                 }
                 at[0] = colon + 1;
             }
@@ -80,17 +81,17 @@ public final class RelayBatch {
     private static String field(String body, int[] at) {
         var colon = body.indexOf(':', at[0]);
         if (colon <= at[0] || colon - at[0] > 9) {
-            throw new IllegalArgumentException("relay batch: no length at offset " + at[0]);
+            throw new MalformedBodyException("relay batch: no length at offset " + at[0]);
         }
         int length;
         try {
             length = Integer.parseInt(body, at[0], colon, 10);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("relay batch: bad length at offset " + at[0], e);
+            throw new MalformedBodyException("relay batch: bad length at offset " + at[0], e);
         }
         var end = colon + 1 + length;
         if (length < 0 || end > body.length()) {
-            throw new IllegalArgumentException("relay batch: field at offset " + at[0] + " runs past the end");
+            throw new MalformedBodyException("relay batch: field at offset " + at[0] + " runs past the end");
         }
         at[0] = end;
         return body.substring(colon + 1, end);

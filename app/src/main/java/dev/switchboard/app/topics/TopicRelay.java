@@ -157,7 +157,7 @@ public final class TopicRelay {
      * A batch of publishes from another node ({@link RelayBatch}), for the subscribers here; returns how many
      * deliveries it made.
      *
-     * @throws IllegalArgumentException when the body is not a batch
+     * @throws dev.switchboard.app.protocol.MalformedBodyException when the body is not a batch
      */
     public int deliverFromNode(String body) {
         var delivered = 0;

@@ -2,6 +2,7 @@ package dev.switchboard.app.ws;
 
 import dev.switchboard.app.Gateway;
 import dev.switchboard.app.hub.ClientConnection;
+import dev.switchboard.app.management.GatewayMetrics.Refusal;
 import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenExtractor;
@@ -55,7 +56,7 @@ public final class GatewayListener implements WsListener {
                     .build();
         }
         if (draining.getAsBoolean()) {
-            gateway.metrics().handshakeRefused("draining");
+            gateway.metrics().handshakeRefused(Refusal.DRAINING);
             throw RequestException.builder()
                     .type(DirectHandler.EventType.OTHER)
                     .status(Status.SERVICE_UNAVAILABLE_503)
@@ -69,14 +70,14 @@ public final class GatewayListener implements WsListener {
         sourceIp = admission.sourceAddress(
                 forwarded, headers.first(GatewayUpgradeProvider.PEER).orElse("unknown"));
         if (!admission.mayConnectFrom(sourceIp)) {
-            throw tooMany("connect_rate", "too many new connections from this address; connect again later");
+            throw tooMany(Refusal.CONNECT_RATE, "too many new connections from this address; connect again later");
         }
         var token = TokenExtractor.extract(
                 headers.first(GatewayUpgradeProvider.QUERY_TOKEN), headers.first(HeaderNames.AUTHORIZATION));
         try {
             principal = verifier.verify(token.orElse(""));
         } catch (InvalidTokenException e) {
-            gateway.metrics().handshakeRefused(e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            gateway.metrics().handshakeRefused(e.reason());
             LOG.log(Level.INFO, "handshake refused reason={0}", e.reason());
             throw RequestException.builder()
                     .type(DirectHandler.EventType.OTHER)
@@ -87,7 +88,7 @@ public final class GatewayListener implements WsListener {
         var refusal = admission.userRefusal(
                 gateway.hub().connectionsOf(principal.userId()).size());
         if (refusal.isPresent()) {
-            throw tooMany("user_connections", refusal.get());
+            throw tooMany(Refusal.USER_CONNECTIONS, refusal.get());
         }
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
         // Headers of our own for the 101 (none), which the connection keeps instead of the request's: those hold
@@ -95,9 +96,9 @@ public final class GatewayListener implements WsListener {
         return Optional.of(WritableHeaders.create());
     }
 
-    private RequestException tooMany(String reason, String message) {
+    private RequestException tooMany(Refusal reason, String message) {
         gateway.metrics().handshakeRefused(reason);
-        LOG.log(Level.INFO, "handshake refused reason={0} sourceIp={1}", reason, sourceIp);
+        LOG.log(Level.INFO, "handshake refused reason={0} sourceIp={1}", reason.label(), sourceIp);
         return RequestException.builder()
                 .type(DirectHandler.EventType.OTHER)
                 .status(Status.TOO_MANY_REQUESTS_429)

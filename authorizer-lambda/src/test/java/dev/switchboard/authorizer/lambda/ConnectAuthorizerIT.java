@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
 import dev.switchboard.emulators.issuer.JwtIssuer;
+import dev.switchboard.settings.SettingsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -114,11 +115,11 @@ class ConnectAuthorizerIT {
     @Test
     void settingsWithoutAKeySourceAreRefusedAtStart() {
         assertThatThrownBy(() -> LambdaSettings.fromEnvironment(Map.of("AUTH_AUDIENCES", "x")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("AUTH_JWKS_URI");
         assertThatThrownBy(() -> LambdaSettings.fromEnvironment(
                         Map.of("AUTH_JWKS_URI", "http://x/jwks", "AUTH_VERIFY_EXPIRATION", "maybe")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("AUTH_VERIFY_EXPIRATION");
     }
 

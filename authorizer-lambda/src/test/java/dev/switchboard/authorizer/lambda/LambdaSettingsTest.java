@@ -3,6 +3,8 @@ package dev.switchboard.authorizer.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.settings.SettingsContract;
+import dev.switchboard.settings.SettingsException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,24 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LambdaSettingsTest {
+    private static final String SECRET = "a-development-secret-of-32-bytes!!";
+
+    @Test
+    void everyKeyIsDocumentedReadAndReachedByItsVariable() {
+        var contract = SettingsContract.of(LambdaSettings::from, LambdaSettings.DEFAULTS_FILES.toArray(String[]::new))
+                .environment("AUTH_HMAC_SECRET", SECRET)
+                .alternative("AUTH_HMAC_SECRET", SECRET + "?")
+                .alternative(
+                        "AUTH_JWKS_URI",
+                        Map.of("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json", "AUTH_HMAC_SECRET", ""))
+                .alternative("AUTH_AUDIENCES", "web")
+                .alternative("AUTH_ISSUER", "https://issuer.example.com/")
+                .alternative("AUTH_CONTEXT_CLAIMS", "email,role")
+                .alternative("AUTH_POLICY_RESOURCES", "arn:a");
+
+        assertThat(contract.problems()).isEmpty();
+    }
+
     @Test
     void eachEnvironmentNameReachesItsSetting() {
         var settings = LambdaSettings.fromEnvironment(Map.of(
@@ -32,7 +52,7 @@ class LambdaSettingsTest {
 
     @Test
     void theDefaultsArePinned() {
-        var settings = LambdaSettings.fromEnvironment(Map.of("AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!"));
+        var settings = LambdaSettings.fromEnvironment(Map.of("AUTH_HMAC_SECRET", SECRET));
 
         assertThat(settings.auth().hmacSecret()).isPresent();
         assertThat(settings.auth().audiences()).isEmpty();
@@ -45,10 +65,9 @@ class LambdaSettingsTest {
 
     @Test
     void bothKeySourcesAtOnceAreRefused() {
-        assertThatThrownBy(() -> LambdaSettings.fromEnvironment(Map.of(
-                        "AUTH_JWKS_URI", "https://issuer.example.com/jwks.json",
-                        "AUTH_HMAC_SECRET", "a-development-secret-of-32-bytes!!")))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LambdaSettings.fromEnvironment(
+                        Map.of("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json", "AUTH_HMAC_SECRET", SECRET)))
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("not both");
     }
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.switchboard.pusher.Main;
 import dev.switchboard.pusher.PusherSettings;
 import dev.switchboard.pusher.fanout.FanOut;
+import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.pusher.request.RequestParser;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -78,16 +79,21 @@ public final class NotificationsHandler implements RequestHandler<SQSEvent, SQSB
     }
 
     private boolean handle(SQSEvent.SQSMessage record) throws InterruptedException {
-        var parsed = parser.parse(record.getBody());
-        if (parsed instanceof RequestParser.Refused(var reason)) {
-            LOG.log(
-                    Level.WARNING,
-                    "notification refused messageId={0}: {1} (reported failed: the queue's redrive dead-letters it)",
-                    record.getMessageId(),
-                    reason);
-            return false;
-        }
-        var outcome = fanOut.fanOut(record.getMessageId(), ((RequestParser.Accepted) parsed).request());
+        return switch (parser.parse(record.getBody())) {
+            case RequestParser.Refused(var reason) -> {
+                LOG.log(
+                        Level.WARNING,
+                        "notification refused messageId={0}: {1} (reported failed: the queue's redrive dead-letters it)",
+                        record.getMessageId(),
+                        reason);
+                yield false;
+            }
+            case RequestParser.Accepted(var request) -> deliver(record, request);
+        };
+    }
+
+    private boolean deliver(SQSEvent.SQSMessage record, NotificationRequest request) throws InterruptedException {
+        var outcome = fanOut.fanOut(record.getMessageId(), request);
         if (!outcome.complete()) {
             LOG.log(
                     Level.WARNING,

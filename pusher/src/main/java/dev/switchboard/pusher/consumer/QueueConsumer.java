@@ -6,6 +6,7 @@ import dev.switchboard.pusher.PusherMetrics;
 import dev.switchboard.pusher.PusherMetrics.MessageOutcome;
 import dev.switchboard.pusher.PusherMetrics.PostOutcome;
 import dev.switchboard.pusher.fanout.FanOut;
+import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.pusher.request.RequestParser;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -226,13 +227,20 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     private Disposition process(Message message) {
-        var parsed = parser.parse(message.body());
-        if (parsed instanceof RequestParser.Refused(var reason)) {
-            metrics.message(MessageOutcome.REFUSED);
-            LOG.log(Level.WARNING, "notification refused messageId={0}: {1}", message.messageId(), reason);
-            return deadLetter(message, reason) ? Disposition.DELETE : Disposition.LEAVE;
-        }
-        var request = ((RequestParser.Accepted) parsed).request();
+        return switch (parser.parse(message.body())) {
+            case RequestParser.Refused(var reason) -> refuse(message, reason);
+            case RequestParser.Accepted(var request) -> deliver(message, request);
+        };
+    }
+
+    /** A request that can never be delivered: dead-lettered at once, with its reason (deleted once it is there). */
+    private Disposition refuse(Message message, String reason) {
+        metrics.message(MessageOutcome.REFUSED);
+        LOG.log(Level.WARNING, "notification refused messageId={0}: {1}", message.messageId(), reason);
+        return deadLetter(message, reason) ? Disposition.DELETE : Disposition.LEAVE;
+    }
+
+    private Disposition deliver(Message message, NotificationRequest request) {
         try {
             var outcome = fanOut.fanOut(message.messageId(), request);
             metrics.posts(PostOutcome.DELIVERED, outcome.delivered());

@@ -49,12 +49,13 @@ public final class RequestParser {
         if (!node.has("data")) {
             return new Refused("no data");
         }
-        var users = strings(node, "users");
-        var topics = strings(node, "topics");
-        var excluded = strings(node, "exclude_users");
-        for (var field : List.of(users, topics, excluded)) {
-            if (field instanceof Field.Invalid invalid) {
-                return new Refused(invalid.reason());
+        var fields = new ArrayList<List<String>>();
+        for (var name : List.of("users", "topics", "exclude_users")) {
+            switch (strings(node, name)) {
+                case Field.Invalid(var reason) -> {
+                    return new Refused(reason);
+                }
+                case Field.Values(var values) -> fields.add(values);
             }
         }
         String data;
@@ -67,11 +68,7 @@ public final class RequestParser {
         if (size > maxDataBytes) {
             return new Refused("data is " + size + " bytes; a client frame takes at most " + maxDataBytes);
         }
-        return new Accepted(new NotificationRequest(
-                ((Field.Values) users).values(),
-                ((Field.Values) topics).values(),
-                new HashSet<>(((Field.Values) excluded).values()),
-                data));
+        return new Accepted(new NotificationRequest(fields.get(0), fields.get(1), new HashSet<>(fields.get(2)), data));
     }
 
     private static boolean isSnsEnvelope(JsonNode node) {
