@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
-import dev.switchboard.app.management.GatewayMetrics;
-import dev.switchboard.app.management.GatewayMetrics.FrameKind;
-import dev.switchboard.app.management.GatewayMetrics.Output;
+import dev.switchboard.app.metrics.GatewayMetrics;
+import dev.switchboard.app.metrics.GatewayMetrics.FrameKind;
+import dev.switchboard.app.metrics.GatewayMetrics.Output;
 import dev.switchboard.app.outputs.OutputException;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.CloseCause;
@@ -35,7 +35,7 @@ import java.util.Set;
  * subscriber on every node). Refusals count towards the abuse limit; past it the connection is closed with 1008.
  * Never throws: a frame that fails is answered with an error frame and the connection stays up.
  */
-final class ClientFrames {
+final class ClientFrames implements Gateway.Frames {
     private static final System.Logger LOG = System.getLogger(ClientFrames.class.getName());
     /** What a client is told when the node did what it asked and the registry could not record it. */
     private static final String NOT_RECORDED = "%s on this node, but not recorded in the registry";
@@ -80,7 +80,8 @@ final class ClientFrames {
     }
 
     /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
-    void onText(ClientConnection connection, String text) {
+    @Override
+    public void onText(ClientConnection connection, String text) {
         if (!connection.isOpen()) {
             return;
         }
@@ -103,7 +104,8 @@ final class ClientFrames {
     }
 
     /** A binary frame: neither dialect has them. Counts towards the abuse limit. */
-    void onBinary(ClientConnection connection) {
+    @Override
+    public void onBinary(ClientConnection connection) {
         if (connection.isOpen() && admitted(connection)) {
             refuse(
                     connection,
@@ -114,7 +116,8 @@ final class ClientFrames {
     }
 
     /** A frame larger than the limit, refused unread (its fragments were not kept). Counts towards the abuse limit. */
-    void onTooLarge(ClientConnection connection) {
+    @Override
+    public void onTooLarge(ClientConnection connection) {
         if (connection.isOpen() && admitted(connection)) {
             refuse(connection, FrameKind.TOO_LARGE, ErrorCode.FRAME_TOO_LARGE, frameLimit.message());
         }

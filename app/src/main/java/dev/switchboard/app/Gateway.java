@@ -1,24 +1,18 @@
 package dev.switchboard.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.access.Admission;
 import dev.switchboard.app.access.RateLimit;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
-import dev.switchboard.app.management.GatewayMetrics;
-import dev.switchboard.app.outputs.Outputs;
+import dev.switchboard.app.metrics.GatewayMetrics;
 import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.CloseCode;
 import dev.switchboard.app.protocol.FrameLimit;
-import dev.switchboard.app.topics.TopicPresence;
-import dev.switchboard.app.topics.TopicRelay;
+import dev.switchboard.app.topics.TopicCounts;
+import dev.switchboard.app.ws.SessionHandler;
 import dev.switchboard.authorizer.Principal;
-import dev.switchboard.authorizer.TokenVerifier;
-import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.Connection;
-import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.PresenceOwedException;
-import dev.switchboard.registry.RegistryException;
 import io.helidon.websocket.WsSession;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -27,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,64 +34,104 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the gateway does with a connection — the one owner of its life: opens it (the hub first, then the registry
- * and presence), hands its frames to {@link ClientFrames}, forgets it when it ends however it ends ({@link
+ * and presence), hands its frames to {@link Frames}, forgets it when it ends however it ends ({@link
  * ClientConnection.Ending}: hub at once, registry and presence off the caller's thread, retried), and drains the node.
- * Thread-safe: each connection's frames arrive on that connection's own virtual thread.
+ * What it records beyond this node goes through {@link Records} and {@link TopicCounts}, so that it can be tried
+ * without sockets or DynamoDB (GatewayTest). Thread-safe: each connection's frames arrive on that connection's own
+ * virtual thread.
  */
-public final class Gateway implements ClientConnection.Ending {
+public final class Gateway implements ClientConnection.Ending, SessionHandler {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     private static final SecureRandom IDS = new SecureRandom();
 
     /** Registry and output calls in flight at once: about the SDK's HTTP connection pool (50 by default). */
-    private static final int AWS_CALL_THREADS = 64;
+    static final int AWS_CALL_THREADS = 64;
+
+    /**
+     * What the gateway records of its connections beyond this node, and the presence it owes: the registry ({@link
+     * RegistryRecords}). Each call may block; the gateway makes them off the client's thread but for {@link
+     * #register}, which an open waits for.
+     */
+    public interface Records {
+        /**
+         * Records a new connection; its user's first announces ONLINE.
+         *
+         * @throws PresenceOwedException when it is recorded but its ONLINE could not be published
+         * @throws RuntimeException when it is not recorded
+         */
+        void register(Connection connection);
+
+        /** Forgets a connection, its subscriptions and its presence (OFFLINE on its user's last). */
+        void deregister(Connection connection);
+
+        /**
+         * Forgets these connections, with their topics, together (a drain): each user's in one presence update.
+         *
+         * @return the ids of those that could not be forgotten together
+         */
+        Collection<String> deregisterAll(Map<Connection, List<String>> connections, int parallelism);
+
+        /** Records an open connection again, with its subscriptions and presence memberships (the lease was lost). */
+        void registerAgain(ClientConnection connection);
+
+        /** Publishes the presence {@code userId} is owed. */
+        void announceOwed(String userId);
+    }
+
+    /** What handles a connection's frames: {@link ClientFrames}. Never throws. */
+    public interface Frames {
+        void onText(ClientConnection connection, String text);
+
+        /** A binary frame: neither dialect has them. */
+        void onBinary(ClientConnection connection);
+
+        /** A frame larger than the limit, refused unread. */
+        void onTooLarge(ClientConnection connection);
+    }
 
     private final GatewaySettings settings;
     private final String managementUrl;
-    private final ConnectionRegistry registry;
+    private final Records records;
     private final LocalConnections hub;
     private final GatewayMetrics metrics;
-    private final TopicRelay relay;
+    private final TopicCounts counts;
     private final Clock clock;
     private final FrameLimit frameLimit;
-    private final ClientFrames frames;
-    private final AwsCalls aws = new AwsCalls(AWS_CALL_THREADS);
+    private final Frames frames;
+    private final AwsCalls aws;
     private final RegistryWork work;
-    private final Announcer announcer;
     private final ClientConnection.Terms terms;
     private final Admission admission;
-    private final TopicPresence presence;
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
     private volatile boolean abandoned;
     private volatile boolean draining;
 
     /**
      * @param managementUrl where this node's Management API is reached: advertised in each connection's record
+     * @param aws the threads registry work runs on (shared with {@code frames}); {@link #shutdown} stops them
      */
     public Gateway(
             GatewaySettings settings,
             URI managementUrl,
-            ConnectionRegistry registry,
+            Records records,
             LocalConnections hub,
-            Outputs outputs,
             GatewayMetrics metrics,
-            ObjectMapper json,
-            TopicRelay topics,
-            TokenVerifier verifier,
+            TopicCounts counts,
+            Frames frames,
+            AwsCalls aws,
             Clock clock,
             ScheduledExecutorService timer) {
         this.settings = settings;
         this.managementUrl = managementUrl.toString();
-        this.relay = topics;
-        this.registry = registry;
+        this.records = records;
         this.hub = hub;
         this.metrics = metrics;
+        this.counts = counts;
+        this.frames = frames;
+        this.aws = aws;
         this.clock = clock;
         this.frameLimit = new FrameLimit(settings.maxFrameBytes());
         this.work = new RegistryWork(aws, timer);
-        this.announcer = outputs.announcer();
-        this.presence = new TopicPresence(registry, hub, topics, json);
-        this.frames = new ClientFrames(
-                settings, registry, hub, outputs, metrics, json, frameLimit, topics, aws, verifier, presence);
         this.admission = new Admission(settings.admission());
         this.terms = new ClientConnection.Terms(settings.outboundMaxBytes(), settings.closeGrace(), timer, this);
     }
@@ -104,11 +140,13 @@ public final class Gateway implements ClientConnection.Ending {
         return settings;
     }
 
+    @Override
     public GatewayMetrics metrics() {
         return metrics;
     }
 
     /** Who may connect: the per-address and per-user limits, and where the source address comes from. */
+    @Override
     public Admission admission() {
         return admission;
     }
@@ -117,7 +155,13 @@ public final class Gateway implements ClientConnection.Ending {
         return hub;
     }
 
+    @Override
+    public int connectionsOf(String userId) {
+        return hub.connectionsOf(userId).size();
+    }
+
     /** The frame size limit, in bytes: what clients may send and backends may post. */
+    @Override
     public FrameLimit frameLimit() {
         return frameLimit;
     }
@@ -150,15 +194,15 @@ public final class Gateway implements ClientConnection.Ending {
             }
         }
         try {
-            var stayed = Set.copyOf(registry.connections().deregisterAll(together, announcer, AWS_CALL_THREADS));
+            var stayed = Set.copyOf(records.deregisterAll(together, AWS_CALL_THREADS));
             together.keySet().stream().filter(c -> stayed.contains(c.id())).forEach(alone::add);
-        } catch (RegistryException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "drain: deregistering together failed, one by one instead: {0}", e.getMessage());
             alone.addAll(together.keySet());
         }
         alone.forEach(this::forget);
         for (var topic : topics) {
-            work.start("topic:" + topic, "topic count", () -> relay.countChanged(topic));
+            work.start("topic:" + topic, "topic count", () -> counts.countChanged(topic));
         }
         return work.await(remaining(deadline));
     }
@@ -174,16 +218,11 @@ public final class Gateway implements ClientConnection.Ending {
 
     /** Deregisters the connection after any registry work already asked for it, retried until it succeeds. */
     private void forget(Connection record) {
-        work.start(key(record.id()), "deregister", () -> registry.connections().deregister(record, announcer));
+        work.start(key(record.id()), "deregister", () -> records.deregister(record));
     }
 
     private static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    /** The presence announcer: what the registry calls to publish presence changes. */
-    public Announcer announcer() {
-        return announcer;
     }
 
     /**
@@ -195,15 +234,12 @@ public final class Gateway implements ClientConnection.Ending {
         for (var connection : hub.all()) {
             work.start(key(connection), "register again", () -> {
                 if (connection.isOpen()) {
-                    registry.connections().register(connection.record(), announcer);
-                    var members = connection.memberTopicSet();
-                    registry.topics().subscribe(connection.record(), connection.topicList(), members);
-                    presence.join(connection, members); // the sweep told them it left
+                    records.registerAgain(connection);
                 }
             });
         }
         for (var topic : hub.topics()) {
-            work.start("topic:" + topic, "topic count", () -> relay.recordCount(topic));
+            work.start("topic:" + topic, "topic count", () -> counts.recordCount(topic));
         }
     }
 
@@ -222,6 +258,7 @@ public final class Gateway implements ClientConnection.Ending {
      * finds it here; then the registry records it and ONLINE is reported on the user's first. When the registry
      * cannot record it, it is closed (1011) and forgotten, and this answers empty.
      */
+    @Override
     public Optional<ClientConnection> open(WsSession session, Principal principal, String sourceIp, String userAgent) {
         var claims = new LinkedHashMap<String, String>();
         for (var claim : settings.keptClaims()) {
@@ -243,12 +280,11 @@ public final class Gateway implements ClientConnection.Ending {
         hub.add(connection);
         try {
             // In the connection's order of registry work: its deregistration, should it end at once, comes after.
-            join(work.runOnce(key(connection), () -> registry.connections().register(record, announcer)));
+            join(work.runOnce(key(connection), () -> records.register(record)));
         } catch (PresenceOwedException e) {
             // Recorded; only its ONLINE could not be published: it stays owed, and is offered again until it is.
             LOG.log(Level.WARNING, "presence owed userId={0}: {1}", record.userId(), e.getMessage());
-            work.start("presence:" + record.userId(), "announce presence", () -> registry.presence()
-                    .announceOwed(record.userId(), announcer));
+            work.start("presence:" + record.userId(), "announce presence", () -> records.announceOwed(record.userId()));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "connection not registered connectionId=" + record.id(), e);
             connection.abort(CloseCause.REGISTRY_FAILURE);
@@ -280,16 +316,19 @@ public final class Gateway implements ClientConnection.Ending {
     }
 
     /** Handles one text frame. Never throws; a frame of a closed connection reaches nothing. */
+    @Override
     public void onText(ClientConnection connection, String text) {
         frames.onText(connection, text);
     }
 
     /** A binary frame: neither dialect has them. Counts towards the abuse limit. */
+    @Override
     public void onBinary(ClientConnection connection) {
         frames.onBinary(connection);
     }
 
     /** A frame larger than the limit, refused unread (its fragments were not kept). Counts towards the abuse limit. */
+    @Override
     public void onTooLarge(ClientConnection connection) {
         frames.onTooLarge(connection);
     }
@@ -307,8 +346,8 @@ public final class Gateway implements ClientConnection.Ending {
         metrics.closed(cause);
         if (!drained.contains(connection.id())) { // else the drain forgets it, with the others
             work.start(key(connection), "deregister", () -> {
-                registry.connections().deregister(connection.record(), announcer);
-                left.forEach(relay::countChanged);
+                records.deregister(connection.record());
+                left.forEach(counts::countChanged);
             });
         }
         LOG.log(

@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import dev.switchboard.registry.Announcer;
 import dev.switchboard.registry.ConnectionRegistry;
 import io.helidon.webserver.WebServer;
 import java.lang.System.Logger.Level;
@@ -17,6 +18,7 @@ public final class GatewayServer implements AutoCloseable {
     private final NodeUpkeep upkeep;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean draining;
+    private final Announcer announcer;
 
     GatewayServer(
             WebServer server,
@@ -24,13 +26,20 @@ public final class GatewayServer implements AutoCloseable {
             ConnectionRegistry registry,
             NodeLease lease,
             NodeUpkeep upkeep,
-            AtomicBoolean draining) {
+            AtomicBoolean draining,
+            Announcer announcer) {
         this.server = server;
         this.gateway = gateway;
         this.registry = registry;
         this.lease = lease;
         this.upkeep = upkeep;
         this.draining = draining;
+        this.announcer = announcer;
+    }
+
+    /** What the node publishes presence changes through (PRESENCE_TARGET). */
+    public Announcer announcer() {
+        return announcer;
     }
 
     public int port() {

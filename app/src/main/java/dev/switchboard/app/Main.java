@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.delivery.NodeDeliveries;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.management.Console;
-import dev.switchboard.app.management.GatewayMetrics;
 import dev.switchboard.app.management.ManagementApi;
+import dev.switchboard.app.metrics.GatewayMetrics;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.app.protocol.FrameLimit;
 import dev.switchboard.app.protocol.Json;
+import dev.switchboard.app.topics.TopicPresence;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.app.ws.GatewayListener;
 import dev.switchboard.authorizer.TokenVerifier;
@@ -22,6 +23,7 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.lang.System.Logger.Level;
@@ -147,22 +149,43 @@ public final class Main {
                         .readTimeout(Duration.ofSeconds(5))
                         .sendExpectContinue(false)
                         .build());
-        metrics.gauge(
-                "switchboard_topics_cached",
-                "topics whose list of nodes this node keeps (TOPICS_CACHED at most)",
-                () -> relay.cachedTopics());
+        metrics.topicsCached(relay::cachedTopics);
+        var aws = new AwsCalls(Gateway.AWS_CALL_THREADS);
+        var announcer = outputs.announcer();
+        var presence = new TopicPresence(registry, hub, relay, json);
+        var frames = new ClientFrames(
+                settings,
+                registry,
+                hub,
+                outputs,
+                metrics,
+                json,
+                new FrameLimit(settings.maxFrameBytes()),
+                relay,
+                aws,
+                verifier,
+                presence);
         var gateway = new Gateway(
-                settings, managementUrl, registry, hub, outputs, metrics, json, relay, verifier, clock, upkeep.timer());
+                settings,
+                managementUrl,
+                new RegistryRecords(registry, announcer, presence),
+                hub,
+                metrics,
+                relay,
+                frames,
+                aws,
+                clock,
+                upkeep.timer());
         var lease = new NodeLease(
                 registry,
                 settings.nodeId(),
                 managementUrl.toString(),
                 settings.nodeLease().multipliedBy(3));
-        lease.start(settings.heartbeatInterval(), gateway.announcer());
+        lease.start(settings.heartbeatInterval(), announcer);
         lease.onRecovered(gateway::registerAgain);
         awaitJoinGrace(lease);
         node.set(new Node(gateway, relay));
-        upkeep.start(settings, hub, registry, relay, gateway.announcer());
+        upkeep.start(settings, hub, registry, relay, announcer);
         LOG.log(
                 Level.INFO,
                 "gateway started nodeId={0} port={1} managementPort={2} managementUrl={3}",
@@ -178,7 +201,7 @@ public final class Main {
                         "port", String.valueOf(server.port()),
                         "managementPort", String.valueOf(server.port(INTERNAL_SOCKET)),
                         "managementUrl", managementUrl.toString()));
-        return new GatewayServer(server, gateway, registry, lease, upkeep, draining);
+        return new GatewayServer(server, gateway, registry, lease, upkeep, draining, announcer);
     }
 
     private static void awaitJoinGrace(NodeLease lease) {
@@ -197,6 +220,12 @@ public final class Main {
     private static Gateway gatewayOf(AtomicReference<Node> node) {
         var wired = node.get();
         return wired == null ? null : wired.gateway();
+    }
+
+    /** The internal socket's routes but health: the console, the Management API, the node routes, metrics. */
+    static void internalRouting(HttpRouting.Builder routing, Console console, ManagementApi api) {
+        console.routing(routing);
+        api.routing(routing);
     }
 
     /**
@@ -237,19 +266,18 @@ public final class Main {
                         .useNio(settings.nio())
                         .host(settings.managementHost())
                         .port(settings.managementPort())
-                        .routing(routing -> {
-                            console.routing(routing);
-                            new ManagementApi(
-                                            hub,
-                                            () -> node.get() == null
-                                                    ? null
-                                                    : node.get().relay(),
-                                            metrics,
-                                            new FrameLimit(settings.maxFrameBytes()),
-                                            json,
-                                            kept)
-                                    .routing(routing);
-                        }))
+                        .routing(routing -> internalRouting(
+                                routing,
+                                console,
+                                new ManagementApi(
+                                        hub,
+                                        () -> node.get() == null
+                                                ? null
+                                                : node.get().relay(),
+                                        metrics,
+                                        new FrameLimit(settings.maxFrameBytes()),
+                                        json,
+                                        kept))))
                 .build()
                 .start();
     }

@@ -2,10 +2,10 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.app.management.GatewayMetrics;
-import dev.switchboard.app.management.GatewayMetrics.FrameKind;
-import dev.switchboard.app.management.GatewayMetrics.Output;
-import dev.switchboard.app.management.GatewayMetrics.Refusal;
+import dev.switchboard.app.metrics.GatewayMetrics;
+import dev.switchboard.app.metrics.GatewayMetrics.FrameKind;
+import dev.switchboard.app.metrics.GatewayMetrics.Output;
+import dev.switchboard.app.metrics.GatewayMetrics.Refusal;
 import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.ErrorCode;
 import dev.switchboard.authorizer.Reason;
@@ -35,7 +35,7 @@ class GatewayMetricsTest {
                 .contains("switchboard_frames_out_total{kind=\"topic_publish\"} 9.0")
                 .contains("switchboard_output_failures_total{output=\"node\"} 3.0")
                 .contains("switchboard_connections 2.0");
-        assertThat(metrics.total("switchboard_frames_out")).isEqualTo(9.0);
+        assertThat(metrics.framesOut()).isEqualTo(9.0);
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.app.topics.RelayBatch;
-import dev.switchboard.app.topics.RelayBatch.Relayed;
 import dev.switchboard.app.topics.TopicRelay;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.emulators.EmulatorsExtension;
@@ -14,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -107,8 +104,8 @@ class ManagementApiIT {
             var relay = HttpRequest.newBuilder(gateway.management().resolve(TopicRelay.PATH));
 
             var good = http.send(
-                    relay.POST(BodyPublishers.ofString(RelayBatch.encode(List.of(
-                                    new Relayed("relay-room", "{\"n\":1}"), new Relayed("relay-room", "{\"n\":2}")))))
+                    // The wire form between nodes, written out: <length>:<topic><length>:<frame>, twice.
+                    relay.POST(BodyPublishers.ofString("10:relay-room7:{\"n\":1}10:relay-room7:{\"n\":2}"))
                             .build(),
                     BodyHandlers.ofString());
             var broken =

@@ -93,7 +93,7 @@ class NodeLeaseIT {
                 var nodeId = a.server.gateway().settings().nodeId();
                 // What a sweep of this node, taken for dead while it was paused, would do: its connection and
                 // presence gone (OFFLINE announced), its topic entry and its record deleted.
-                a.registry.connections().deregister(id, a.server.gateway().announcer());
+                a.registry.connections().deregister(id, a.server.announcer());
                 a.registry.topics().forgetTopicsOf(nodeId);
                 a.registry.nodes().forget(nodeId);
 

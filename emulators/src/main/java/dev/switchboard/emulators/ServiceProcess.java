@@ -12,16 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.regex.MatchResult;
-import java.util.regex.Pattern;
 
 /**
  * One of our services as its own JVM, for tests: a main class on this JVM's class path, configured only by
  * environment variables (the emulators' endpoints and credentials added), its output in a file (a pipe loses the
- * tail after exit). {@link #start} waits for the service's ready file (the service module's {@code Readiness}: its
- * bound ports and ids, read with {@link #ready} and {@link #port}), not for a line of its log; {@link #launchCommand}
- * and {@link #launch} wait for a line matching a pattern, for what does not write one.
+ * tail after exit). Every way to start one waits for the process's ready file (the service module's {@code
+ * Readiness}: its bound ports and ids, read with {@link #ready} and {@link #port}), never for a line of its log: the
+ * one launcher of tests and benchmarks, for our services, the local stack and a test's own helper process alike.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
@@ -33,13 +30,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final Path output;
-    private final MatchResult started;
     private final Map<String, String> ready;
 
-    private ServiceProcess(Process process, Path output, MatchResult started, Map<String, String> ready) {
+    private ServiceProcess(Process process, Path output, Map<String, String> ready) {
         this.process = process;
         this.output = output;
-        this.started = started;
         this.ready = ready;
     }
 
@@ -62,7 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
             Map<String, String> environment,
             Emulators emulators,
             Path output) {
-        return launch(mainClass, jvmOptions, List.of(), withEmulators(environment, emulators), output, null);
+        return launch(mainClass, jvmOptions, List.of(), withEmulators(environment, emulators), output);
     }
 
     /**
@@ -73,7 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess startJar(Path jar, Map<String, String> environment, Emulators emulators, Path output) {
         var command = List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
-        return run(command, jar.getFileName().toString(), withEmulators(environment, emulators), output, null);
+        return run(command, jar.getFileName().toString(), withEmulators(environment, emulators), output);
     }
 
     private static Map<String, String> withEmulators(Map<String, String> environment, Emulators emulators) {
@@ -89,8 +84,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code mainClass} from {@code classPathFirst} and then this JVM's class path, with {@code jvmOptions}
-     * and {@code environment} (none of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for a
-     * line matching {@code started} — or, when it is null, for the service's ready file.
+     * and {@code environment} (none of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for its
+     * ready file.
      *
      * @throws AssertionError with the output when it exits or does not start in time
      */
@@ -99,8 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> jvmOptions,
             List<String> classPathFirst,
             Map<String, String> environment,
-            Path output,
-            Pattern started) {
+            Path output) {
         var classPath = new ArrayList<>(classPathFirst);
         var inherited = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
         if (jvmOptions.stream().anyMatch(option -> option.startsWith("-XX:AOTCache"))) {
@@ -115,64 +109,48 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(java());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), mainClass));
-        return run(command, mainClass, environment, output, started);
+        return run(command, mainClass, environment, output);
     }
 
     /**
      * Runs {@code command} (a script, say: {@code bin/local}) in the working directory with {@code environment} (none
-     * of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for a line matching {@code started}.
+     * of this JVM's own {@code AWS_*} or {@code AUTH_*} variables), and waits for the ready file of what it starts.
      *
      * @throws AssertionError with the output when it exits or does not start in time
      */
-    public static ServiceProcess launchCommand(
-            List<String> command, Map<String, String> environment, Path output, Pattern started) {
-        return run(command, String.join(" ", command), environment, output, started);
+    public static ServiceProcess launchCommand(List<String> command, Map<String, String> environment, Path output) {
+        return run(command, String.join(" ", command), environment, output);
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static ServiceProcess run(
-            List<String> command, String name, Map<String, String> environment, Path output, Pattern started) {
+    private static ServiceProcess run(List<String> command, String name, Map<String, String> environment, Path output) {
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         var env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("AUTH_"));
         env.putAll(environment);
         var readyFile = output.resolveSibling(output.getFileName() + ".ready");
-        if (started == null) {
-            try {
-                Files.deleteIfExists(readyFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            env.put(READY_FILE, readyFile.toAbsolutePath().toString());
+        try {
+            Files.deleteIfExists(readyFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        env.put(READY_FILE, readyFile.toAbsolutePath().toString());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + name, e);
         }
-        // Ready when its ready file appears (our services), or when a line matches (anything else): null until then.
-        Supplier<ServiceProcess> ready = started == null
-                ? () -> Files.exists(readyFile) ? new ServiceProcess(process, output, null, readReady(readyFile)) : null
-                : () -> lines(output).stream()
-                        .map(started::matcher)
-                        .filter(m -> m.find())
-                        .findFirst()
-                        .map(m -> new ServiceProcess(process, output, m.toMatchResult(), Map.of()))
-                        .orElse(null);
         var service = Await.until(
-                name + (started == null ? " to write its ready file" : " to start"),
+                name + " to write its ready file",
                 START,
-                () -> {
-                    var found = ready.get();
-                    // empty: it exited first
-                    return found != null
-                            ? Optional.of(found)
-                            : process.isAlive() ? null : Optional.<ServiceProcess>empty();
-                },
+                () -> Files.exists(readyFile)
+                        ? Optional.of(new ServiceProcess(process, output, readReady(readyFile)))
+                        // empty: it exited first
+                        : process.isAlive() ? null : Optional.<ServiceProcess>empty(),
                 found -> found != null);
         if (service.isEmpty()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + ": " + lines(output));
@@ -190,19 +168,6 @@ public final class ServiceProcess implements AutoCloseable {
         var facts = new java.util.TreeMap<String, String>();
         properties.stringPropertyNames().forEach(name -> facts.put(name, properties.getProperty(name)));
         return facts;
-    }
-
-    /** The started line's match, for a process started with a pattern ({@link #launch}, {@link #launchCommand}). */
-    public MatchResult started() {
-        if (started == null) {
-            throw new IllegalStateException("started by its ready file: read ready(name)");
-        }
-        return started;
-    }
-
-    /** A group of the started line's match. */
-    public int port(int group) {
-        return Integer.parseInt(started().group(group));
     }
 
     /** What the service wrote in its ready file ({@code port}, {@code managementPort}, {@code nodeId}, …). */

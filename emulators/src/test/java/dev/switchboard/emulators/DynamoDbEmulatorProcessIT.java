@@ -9,23 +9,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The DynamoDB emulator as a child process: it needs Node.js, and it never outlives the JVM that started it. */
 class DynamoDbEmulatorProcessIT {
-    private static final Pattern STARTED = Pattern.compile("dynalite started pid=(\\d+) port=(\\d+)");
-
     @Test
     void itEndsWhenTheJvmThatStartedItIsKilled(@TempDir Path dir) {
         long pid;
         try (var holder = ServiceProcess.launch(
-                DynaliteHolder.class.getName(), List.of(), List.of(), Map.of(), dir.resolve("holder.log"), STARTED)) {
-            pid = Long.parseLong(holder.started().group(1));
-            var endpoint = URI.create("http://" + EmulatorSettings.LOOPBACK + ":"
-                    + holder.started().group(2));
+                DynaliteHolder.class.getName(), List.of(), List.of(), Map.of(), dir.resolve("holder.log"))) {
+            pid = Long.parseLong(holder.ready("pid"));
+            var endpoint = URI.create("http://" + EmulatorSettings.LOOPBACK + ":" + holder.port("port"));
             try (var dynamoDb = Emulators.client(DynamoDbClient.builder(), endpoint, EmulatorSettings.ephemeral())) {
                 assertThat(dynamoDb.listTables().tableNames()).isEmpty();
             }

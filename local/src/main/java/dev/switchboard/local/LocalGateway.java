@@ -24,6 +24,7 @@ final class LocalGateway {
         stack.put("management.port", Integer.toString(settings.managementPort()));
         stack.put("management.url", "http://" + settings.host() + ":" + settings.managementPort());
         stack.put("node.id", "local");
+        stack.put("ready.file", ""); // the stack writes its own, once all of it is up
         // Blank is absent: a JWKS URI left in the environment must not stand beside an HMAC secret.
         stack.put("auth.jwks.uri", auth.jwksUri().map(URI::toString).orElse(""));
         auth.hmacSecret().ifPresent(secret -> stack.put("auth.hmac.secret", secret.value()));

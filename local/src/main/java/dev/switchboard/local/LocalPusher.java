@@ -23,6 +23,7 @@ final class LocalPusher {
         var stack = new HashMap<String, String>();
         stack.put("pusher.host", settings.host());
         stack.put("pusher.port", Integer.toString(settings.pusherPort()));
+        stack.put("ready.file", ""); // the stack writes its own, once all of it is up
         stack.put("notifications.queue.url", resources.notifications().queueUrl());
         stack.put("connections.table", resources.table());
         stack.put("connections.index", settings.connectionsIndex());

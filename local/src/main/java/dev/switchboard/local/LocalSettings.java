@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param jwksUri an identity provider's JWKS to use instead of the dev issuer ({@code AUTH_JWKS_URI})
  * @param hmacSecret an HS256 secret to use instead of the dev issuer ({@code AUTH_HMAC_SECRET}, development only)
  * @param authIssuer the {@code iss} tokens must carry; empty means the dev issuer's own
+ * @param readyFile where to write the stack's variables once it is up ({@code READY_FILE}, for launchers), if anywhere
  */
 record LocalSettings(
         String host,
@@ -40,7 +41,8 @@ record LocalSettings(
         Duration devTokenValidity,
         Path envFile,
         int examplesPort,
-        Path examplesDir) {
+        Path examplesDir,
+        Optional<Path> readyFile) {
 
     /** A secret value, never printed: a record's own toString would show it. */
     record Secret(String value) {
@@ -82,7 +84,8 @@ record LocalSettings(
                 settings.duration("dev.validity", Duration.ofMinutes(1), Duration.ofDays(365)),
                 Path.of(settings.text("local.env.file")),
                 settings.port("examples.port"),
-                Path.of(settings.text("examples.dir")));
+                Path.of(settings.text("examples.dir")),
+                settings.optional("ready.file").map(Path::of));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.switchboard.emulators.EmulatorException;
 import dev.switchboard.emulators.EmulatorSettings;
 import dev.switchboard.emulators.Emulators;
 import dev.switchboard.pusher.PusherServer;
+import dev.switchboard.service.Readiness;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.settings.SettingsException;
 import io.helidon.logging.common.LogConfig;
@@ -46,18 +47,21 @@ public final class LocalStack implements AutoCloseable {
     private final PusherServer pusher;
     private final StackEnvironment environment;
     private final WebServer examples;
+    private final Map<String, String> startTimes;
 
     private LocalStack(
             Emulators emulators,
             GatewayServer gateway,
             PusherServer pusher,
             StackEnvironment environment,
-            WebServer examples) {
+            WebServer examples,
+            Map<String, String> startTimes) {
         this.emulators = emulators;
         this.gateway = gateway;
         this.pusher = pusher;
         this.environment = environment;
         this.examples = examples;
+        this.startTimes = startTimes;
     }
 
     /**
@@ -93,13 +97,12 @@ public final class LocalStack implements AutoCloseable {
             gateway = LocalGateway.start(emulators, resources, settings, auth);
             var gatewayUp = System.nanoTime();
             pusher = LocalPusher.start(emulators, resources, settings);
-            LOG.log(
-                    Level.INFO,
-                    "local stack ready emulatorsMs={0} resourcesMs={1} gatewayMs={2} pusherMs={3}",
-                    String.valueOf((started - begin) / 1_000_000),
-                    String.valueOf((created - started) / 1_000_000),
-                    String.valueOf((gatewayUp - created) / 1_000_000),
-                    String.valueOf((System.nanoTime() - gatewayUp) / 1_000_000));
+            var startTimes = new LinkedHashMap<String, String>();
+            startTimes.put("emulatorsMs", String.valueOf((started - begin) / 1_000_000));
+            startTimes.put("resourcesMs", String.valueOf((created - started) / 1_000_000));
+            startTimes.put("gatewayMs", String.valueOf((gatewayUp - created) / 1_000_000));
+            startTimes.put("pusherMs", String.valueOf((System.nanoTime() - gatewayUp) / 1_000_000));
+            LOG.log(Level.INFO, "local stack ready {0}", startTimes);
             examples = LocalExamples.start(
                     settings,
                     auth,
@@ -109,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
             var environment =
                     StackEnvironment.of(emulators, resources, settings, auth, gateway, pusher, examples.port());
             environment.write(settings.envFile());
-            return new LocalStack(emulators, gateway, pusher, environment, examples);
+            return new LocalStack(emulators, gateway, pusher, environment, examples, Map.copyOf(startTimes));
         } catch (RuntimeException e) {
             if (examples != null) {
                 examples.stop();
@@ -164,6 +167,11 @@ public final class LocalStack implements AutoCloseable {
             }
         }));
         print(stack.environment(), settings, System.out);
+        // After the banner: whoever waits for the ready file sees it printed too.
+        var facts = new LinkedHashMap<>(stack.environment().variables());
+        facts.put("service", "local");
+        facts.putAll(stack.startTimes);
+        Readiness.announce(settings.readyFile(), facts);
         stopped.await();
     }
 

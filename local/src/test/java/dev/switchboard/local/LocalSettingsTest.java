@@ -42,7 +42,8 @@ class LocalSettingsTest {
                         Duration.ofHours(24),
                         Path.of(".local-stack.env"),
                         8083,
-                        Path.of("examples")));
+                        Path.of("examples"),
+                        Optional.empty()));
     }
 
     @Test
@@ -70,7 +71,8 @@ class LocalSettingsTest {
                 Map.entry("DEV_VALIDITY", "PT15M"),
                 Map.entry("LOCAL_ENV_FILE", "/tmp/stack.env"),
                 Map.entry("EXAMPLES_PORT", "18083"),
-                Map.entry("EXAMPLES_DIR", "/srv/examples"));
+                Map.entry("EXAMPLES_DIR", "/srv/examples"),
+                Map.entry("READY_FILE", "/tmp/stack.ready"));
 
         var settings = TestConfig.settings(env);
 
@@ -98,7 +100,8 @@ class LocalSettingsTest {
                         Duration.ofMinutes(15),
                         Path.of("/tmp/stack.env"),
                         18083,
-                        Path.of("/srv/examples")));
+                        Path.of("/srv/examples"),
+                        Optional.of(Path.of("/tmp/stack.ready"))));
     }
 
     @Test
@@ -108,7 +111,8 @@ class LocalSettingsTest {
                 .alternative("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:4567")
                 .alternative("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json")
                 .alternative("AUTH_HMAC_SECRET", "0123456789abcdef0123456789abcdef")
-                .alternative("AUTH_ISSUER", "https://issuer.example.com/");
+                .alternative("AUTH_ISSUER", "https://issuer.example.com/")
+                .alternative("READY_FILE", "/tmp/stack.ready");
 
         assertThat(contract.problems()).isEmpty();
     }

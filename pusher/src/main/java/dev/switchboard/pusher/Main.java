@@ -2,9 +2,12 @@ package dev.switchboard.pusher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.pusher.consumer.QueueConsumer;
+import dev.switchboard.pusher.consumer.SqsQueue;
 import dev.switchboard.pusher.fanout.Delivery;
+import dev.switchboard.pusher.fanout.Directory;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.pusher.fanout.NodeFanOut;
+import dev.switchboard.pusher.metrics.PusherMetrics;
 import dev.switchboard.pusher.request.RequestParser;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
@@ -102,7 +105,7 @@ public final class Main {
                         settings.attempts(),
                         settings.lookUpTopicsAbove()))
                 : Optional.<NodeFanOut>empty();
-        return new FanOut(registry, delivery, perNode);
+        return new FanOut(Directory.of(registry), delivery, perNode);
     }
 
     /** Reads notification requests, refusing {@code data} larger than a client frame. */
@@ -117,14 +120,13 @@ public final class Main {
         var consumer = new QueueConsumer[1];
         var metrics = new PusherMetrics(() -> consumer[0] == null ? 0 : consumer[0].inFlight());
         consumer[0] = new QueueConsumer(
-                clients.sqs(),
-                settings.queueUrl().orElseThrow(), // required by PusherSettings.from
+                new SqsQueue(clients.sqs(), settings.queueUrl().orElseThrow()), // required by PusherSettings.from
                 settings.visibility(),
                 settings.pollWait(),
                 settings.shutdownDeadline(),
                 settings.maxInFlight(),
                 parser(settings),
-                fanOut,
+                fanOut::fanOut,
                 metrics);
         var server = new PusherServer(consumer[0], delivery, metrics, settings);
         consumer[0].start(settings.pollers());

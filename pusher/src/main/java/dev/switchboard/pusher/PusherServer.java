@@ -2,11 +2,15 @@ package dev.switchboard.pusher;
 
 import dev.switchboard.pusher.consumer.QueueConsumer;
 import dev.switchboard.pusher.fanout.Delivery;
+import dev.switchboard.pusher.metrics.PusherMetrics;
 import dev.switchboard.service.Observability;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.spi.ServerFeature;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /** A running pusher: its consumer, and its small HTTP port ({@code /health}, {@code /metrics}). */
 public final class PusherServer implements AutoCloseable {
@@ -23,12 +27,21 @@ public final class PusherServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
-                .addFeature(Observability.health(WebServer.DEFAULT_SOCKET_NAME, "pusher", this::ready))
-                .routing(routing -> routing.get(
-                        "/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
-                                .send(metrics.scrape())))
+                .addFeature(health(this::ready))
+                .routing(routing -> routing(routing, metrics))
                 .build()
                 .start();
+    }
+
+    /** {@code /health} ({@code live}; {@code ready} while {@code ready} says so), on the pusher's one socket. */
+    static ServerFeature health(BooleanSupplier ready) {
+        return Observability.health(WebServer.DEFAULT_SOCKET_NAME, "pusher", ready);
+    }
+
+    /** {@code /metrics}: the Prometheus text of {@code metrics}. */
+    static void routing(HttpRouting.Builder routing, PusherMetrics metrics) {
+        routing.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
+                .send(metrics.scrape()));
     }
 
     public int port() {

@@ -2,67 +2,74 @@ package dev.switchboard.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.helidon.webserver.WebServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.spi.ServerFeature;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpFeatures;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.helidon.webserver.testing.junit5.Socket;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Helidon's health observer as our services use it: a real server, real HTTP. */
+/** Helidon's health observer as our services use it, on an internal socket of Helidon's test server. */
+@ServerTest
 class ObservabilityIT {
     private static final String INTERNAL = "internal";
+    private static final AtomicBoolean READY = new AtomicBoolean(true);
 
-    private final AtomicBoolean ready = new AtomicBoolean(true);
-    private final WebServer server = WebServer.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .putSocket(INTERNAL, socket -> socket.host("127.0.0.1").port(0))
-            .addFeature(Observability.health(INTERNAL, "test", ready::get))
-            .build()
-            .start();
+    private final Http1Client internal;
+    private final Http1Client external;
+
+    ObservabilityIT(@Socket(INTERNAL) Http1Client internal, Http1Client external) {
+        this.internal = internal;
+        this.external = external;
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        server.putSocket(INTERNAL, socket -> socket.host("localhost").port(0));
+    }
+
+    @SetUpFeatures
+    static List<ServerFeature> features() {
+        return List.of(Observability.health(INTERNAL, "test", READY::get));
+    }
 
     @AfterEach
-    void stop() {
-        server.stop();
+    void ready() {
+        READY.set(true);
     }
 
     @Test
-    void healthIsUpWhileReady() throws Exception {
-        for (var path : new String[] {"/health", "/health/ready", "/health/live"}) {
-            var response = get(path);
-
-            assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(response.body()).as(path).startsWith("{\"status\":\"UP\"");
+    void healthIsUpWhileReady() {
+        for (var path : List.of("/health", "/health/ready", "/health/live")) {
+            try (var response = internal.get(path).request()) {
+                assertThat(response.status().code()).as(path).isEqualTo(200);
+                assertThat(response.as(String.class)).as(path).startsWith("{\"status\":\"UP\"");
+            }
         }
     }
 
     @Test
-    void whenNotReadyReadinessAndTheWholeAre503ButLivenessStaysUp() throws Exception {
-        ready.set(false);
+    void whenNotReadyReadinessAndTheWholeAre503ButLivenessStaysUp() {
+        READY.set(false);
 
-        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
-        assertThat(get("/health/ready").body()).startsWith("{\"status\":\"DOWN\"");
-        assertThat(get("/health").statusCode()).isEqualTo(503);
-        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        try (var response = internal.get("/health/ready").request()) {
+            assertThat(response.status().code()).isEqualTo(503);
+            assertThat(response.as(String.class)).startsWith("{\"status\":\"DOWN\"");
+        }
+        assertThat(internal.get("/health").request(String.class).status().code())
+                .isEqualTo(503);
+        assertThat(internal.get("/health/live").request(String.class).status().code())
+                .isEqualTo(200);
     }
 
     @Test
-    void itIsOnlyOnTheGivenSocket() throws Exception {
-        var publicSocket = URI.create("http://127.0.0.1:" + server.port());
-
-        assertThat(get(publicSocket.resolve("/health")).statusCode()).isEqualTo(404);
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return get(URI.create("http://127.0.0.1:" + server.port(INTERNAL) + path));
-    }
-
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        try (var http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-        }
+    void itIsOnlyOnTheGivenSocket() {
+        assertThat(external.get("/health").request(String.class).status().code())
+                .isEqualTo(404);
     }
 }

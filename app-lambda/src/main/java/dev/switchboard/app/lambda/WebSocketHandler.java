@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.Main.AwsClients;
 import dev.switchboard.app.outputs.Outputs;
 import dev.switchboard.pusher.fanout.Delivery;
+import dev.switchboard.pusher.fanout.Directory;
 import dev.switchboard.pusher.fanout.FanOut;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistrySettings;
@@ -64,7 +65,7 @@ public final class WebSocketHandler implements RequestStreamHandler {
         var delivery =
                 new Delivery(POSTS_IN_FLIGHT, POSTS_IN_FLIGHT, ATTEMPTS, ATTEMPT_TIMEOUT, settings.apigwEndpoint());
         this.gateway = new ServerlessGateway(
-                settings, registry, outputs, new FanOut(registry, delivery, Optional.empty()), json);
+                settings, registry, outputs, new FanOut(Directory.of(registry), delivery, Optional.empty()), json);
     }
 
     @Override

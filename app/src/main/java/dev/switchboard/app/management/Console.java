@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
+import dev.switchboard.app.metrics.GatewayMetrics;
 import dev.switchboard.registry.ConnectionRegistry;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -112,10 +113,10 @@ public final class Console {
                 .put("detail", e.detail()));
         var sample = json.createObjectNode()
                 .put("at", System.currentTimeMillis())
-                .put("connections", metrics.gaugeValue("switchboard_connections"))
-                .put("framesIn", metrics.total("switchboard_frames_in"))
-                .put("framesOut", metrics.total("switchboard_frames_out"))
-                .put("slowConsumerCloses", metrics.total("switchboard_slow_consumer_closes"));
+                .put("connections", metrics.connections())
+                .put("framesIn", metrics.framesIn())
+                .put("framesOut", metrics.framesOut())
+                .put("slowConsumerCloses", metrics.slowConsumerCloses());
         var series = state.putArray("samples");
         synchronized (samples) {
             samples.addLast(sample);

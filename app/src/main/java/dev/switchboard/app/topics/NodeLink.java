@@ -1,8 +1,8 @@
 package dev.switchboard.app.topics;
 
-import dev.switchboard.app.management.GatewayMetrics;
-import dev.switchboard.app.management.GatewayMetrics.FrameKind;
-import dev.switchboard.app.management.GatewayMetrics.Output;
+import dev.switchboard.app.metrics.GatewayMetrics;
+import dev.switchboard.app.metrics.GatewayMetrics.FrameKind;
+import dev.switchboard.app.metrics.GatewayMetrics.Output;
 import dev.switchboard.app.topics.RelayBatch.Relayed;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1Client;

@@ -11,13 +11,13 @@ import java.util.List;
  * @<offset>:}. Frames travel as the client sent them, so nothing is
  * escaped or parsed on either side.
  */
-public final class RelayBatch {
+final class RelayBatch {
     /**
      * One publish in a batch.
      *
      * @param membersOnly for the topic's presence members, not every subscriber
      */
-    public record Relayed(String topic, String frame, boolean membersOnly, long offset) {
+    record Relayed(String topic, String frame, boolean membersOnly, long offset) {
         public Relayed(String topic, String frame) {
             this(topic, frame, false, -1);
         }

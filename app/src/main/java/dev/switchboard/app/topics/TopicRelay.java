@@ -5,8 +5,8 @@ import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.hub.LocalConnections;
 import dev.switchboard.app.hub.OutFrame;
 import dev.switchboard.app.hub.SendResult;
-import dev.switchboard.app.management.GatewayMetrics;
-import dev.switchboard.app.management.GatewayMetrics.FrameKind;
+import dev.switchboard.app.metrics.GatewayMetrics;
+import dev.switchboard.app.metrics.GatewayMetrics.FrameKind;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.History;
 import dev.switchboard.registry.TopicNode;
@@ -27,7 +27,7 @@ import java.util.function.IntFunction;
  * per node per {@code cacheTtl}, not one per publish; a node that gains its first subscriber is reached at the
  * latest {@code cacheTtl} later (the consistency window, docs/architecture.md). Thread-safe.
  */
-public final class TopicRelay {
+public final class TopicRelay implements TopicCounts {
     /** The Management API extension between our own nodes: a batch of publishes, for that node's subscribers. */
     public static final String PATH = "/@topics";
 
@@ -189,6 +189,7 @@ public final class TopicRelay {
      * deliveries depend on it; any other change is written after, off the caller's path, one write per topic at a
      * time with the count as it is then (a failed one is logged; the TTL refresh writes every count again).
      */
+    @Override
     public void countChanged(String topic) {
         write(topic, false);
     }
@@ -197,6 +198,7 @@ public final class TopicRelay {
      * Writes the topic's entry whatever this node wrote before, with its subscriber count now: to refresh its TTL,
      * or after the node's entries may have gone (its lease lost, a sweep).
      */
+    @Override
     public void recordCount(String topic) {
         write(topic, true);
     }

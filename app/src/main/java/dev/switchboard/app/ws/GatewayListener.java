@@ -1,8 +1,7 @@
 package dev.switchboard.app.ws;
 
-import dev.switchboard.app.Gateway;
 import dev.switchboard.app.hub.ClientConnection;
-import dev.switchboard.app.management.GatewayMetrics.Refusal;
+import dev.switchboard.app.metrics.GatewayMetrics.Refusal;
 import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenExtractor;
@@ -29,7 +28,7 @@ import java.util.function.BooleanSupplier;
 public final class GatewayListener implements WsListener {
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
 
-    private final Gateway gateway;
+    private final SessionHandler gateway;
     private final TokenVerifier verifier;
     private final BooleanSupplier draining;
     private Principal principal;
@@ -40,7 +39,7 @@ public final class GatewayListener implements WsListener {
     private boolean partialTooLarge;
 
     /** @param gateway the node's gateway; null while the node starts, when every upgrade is refused (503) */
-    public GatewayListener(Gateway gateway, TokenVerifier verifier, BooleanSupplier draining) {
+    public GatewayListener(SessionHandler gateway, TokenVerifier verifier, BooleanSupplier draining) {
         this.gateway = gateway;
         this.verifier = verifier;
         this.draining = draining;
@@ -85,8 +84,7 @@ public final class GatewayListener implements WsListener {
                     .message("unauthorized: " + e.reason().name().toLowerCase(java.util.Locale.ROOT))
                     .build();
         }
-        var refusal = admission.userRefusal(
-                gateway.hub().connectionsOf(principal.userId()).size());
+        var refusal = admission.userRefusal(gateway.connectionsOf(principal.userId()));
         if (refusal.isPresent()) {
             throw tooMany(Refusal.USER_CONNECTIONS, refusal.get());
         }

@@ -19,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long the local stack takes from running {@code bin/local} (on a warm build: no Maven runs; every port
@@ -35,8 +33,6 @@ public final class LocalStackBenchmark {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(120);
-    private static final Pattern WS_URL = Pattern.compile("^\\s+WS_URL=(\\S+)");
-    private static final Pattern READY = Pattern.compile("local stack ready (.*)");
 
     private LocalStackBenchmark() {}
 
@@ -81,11 +77,11 @@ public final class LocalStackBenchmark {
                 output.resolveSibling(output.getFileName() + ".env").toString());
         env.put("SWITCHBOARD_AOT", aot ? "1" : "0");
         var start = System.nanoTime();
-        var stack = ServiceProcess.launchCommand(List.of(binLocal().toString()), env, output, WS_URL);
+        var stack = ServiceProcess.launchCommand(List.of(binLocal().toString()), env, output);
         try (var http = HttpClient.newHttpClient()) {
             var pong = new CompletableFuture<String>();
             var socket = http.newWebSocketBuilder()
-                    .buildAsync(URI.create(stack.started().group(1)), new TextListener() {
+                    .buildAsync(URI.create(stack.ready("WS_URL")), new TextListener() {
                         @Override
                         protected void receive(String frame) {
                             pong.complete(frame);
@@ -99,13 +95,8 @@ public final class LocalStackBenchmark {
                 throw new IllegalStateException("the local stack answered a ping with " + answer);
             }
             socket.abort();
-            // Logged before the variables are printed, so already there.
-            var breakdown = stack.output().stream()
-                    .map(READY::matcher)
-                    .filter(Matcher::find)
-                    .map(m -> m.group(1))
-                    .findFirst()
-                    .orElse("(no breakdown logged)");
+            var breakdown = "emulatorsMs=" + stack.ready("emulatorsMs") + ", resourcesMs=" + stack.ready("resourcesMs")
+                    + ", gatewayMs=" + stack.ready("gatewayMs") + ", pusherMs=" + stack.ready("pusherMs");
             return new Started(seconds, breakdown);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the local stack did not answer a ping: " + stack.output(), e);

@@ -1,6 +1,6 @@
 package dev.switchboard.pusher.consumer;
 
-import dev.switchboard.pusher.PusherMetrics;
+import dev.switchboard.pusher.metrics.PusherMetrics;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +10,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -29,8 +27,7 @@ final class Deletions implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Deletions.class.getName());
 
-    private final SqsAsyncClient sqs;
-    private final String queueUrl;
+    private final NotificationQueue queue;
     private final Predicate<String> released;
     private final PusherMetrics metrics;
     private final LinkedBlockingQueue<Message> waiting = new LinkedBlockingQueue<>();
@@ -39,9 +36,8 @@ final class Deletions implements AutoCloseable {
     private volatile boolean open = true;
 
     /** @param released whether a message (by id) was given back to the queue: it is then not deleted */
-    Deletions(SqsAsyncClient sqs, String queueUrl, Predicate<String> released, PusherMetrics metrics) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+    Deletions(NotificationQueue queue, Predicate<String> released, PusherMetrics metrics) {
+        this.queue = queue;
         this.released = released;
         this.metrics = metrics;
         this.deleter = Thread.ofVirtual().name("deleter").start(this::run);
@@ -79,35 +75,26 @@ final class Deletions implements AutoCloseable {
     }
 
     private void delete(List<Message> messages) {
-        var entries = messages.stream()
-                .filter(m -> !released.test(m.messageId()))
-                .map(m -> DeleteMessageBatchRequestEntry.builder()
-                        .id(m.messageId())
-                        .receiptHandle(m.receiptHandle())
-                        .build())
-                .toList();
-        if (entries.isEmpty()) {
+        var deleting =
+                messages.stream().filter(m -> !released.test(m.messageId())).toList();
+        if (deleting.isEmpty()) {
             inFlight.release();
             return;
         }
-        sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).whenComplete((response, failure) -> {
+        queue.delete(deleting).whenComplete((failed, failure) -> {
             inFlight.release();
             if (failure != null) {
-                entries.forEach(entry -> metrics.deleteFailed());
+                deleting.forEach(m -> metrics.deleteFailed());
                 LOG.log(
                         Level.WARNING,
                         "delete batch failed: {0} (its messages will be delivered again)",
                         failure instanceof CompletionException c ? c.getCause() : failure);
                 return;
             }
-            for (var failed : response.failed()) {
+            failed.forEach((id, why) -> {
                 metrics.deleteFailed();
-                LOG.log(
-                        Level.WARNING,
-                        "delete failed messageId={0}: {1} (it will be delivered again)",
-                        failed.id(),
-                        failed.message());
-            }
+                LOG.log(Level.WARNING, "delete failed messageId={0}: {1} (it will be delivered again)", id, why);
+            });
         });
     }
 

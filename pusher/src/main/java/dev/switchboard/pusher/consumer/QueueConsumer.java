@@ -1,11 +1,9 @@
 package dev.switchboard.pusher.consumer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.pusher.PusherMetrics;
-import dev.switchboard.pusher.PusherMetrics.MessageOutcome;
-import dev.switchboard.pusher.PusherMetrics.PostOutcome;
 import dev.switchboard.pusher.fanout.FanOut;
+import dev.switchboard.pusher.metrics.PusherMetrics;
+import dev.switchboard.pusher.metrics.PusherMetrics.MessageOutcome;
+import dev.switchboard.pusher.metrics.PusherMetrics.PostOutcome;
 import dev.switchboard.pusher.request.NotificationRequest;
 import dev.switchboard.pusher.request.RequestParser;
 import java.lang.System.Logger.Level;
@@ -25,12 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Consumes the notifications queue: {@code pollers} long polls (up to 10 messages each), at most {@code maxInFlight}
@@ -56,15 +50,19 @@ public final class QueueConsumer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(QueueConsumer.class.getName());
     private static final Duration DEAD_LETTER_QUEUE_RECHECK = Duration.ofMinutes(5);
 
-    private final SqsAsyncClient sqs;
-    private final String queueUrl;
+    /** What becomes of one accepted request: {@link FanOut#fanOut(String, NotificationRequest)}. */
+    public interface Handler {
+        FanOut.Outcome handle(String id, NotificationRequest request) throws InterruptedException;
+    }
+
+    private final NotificationQueue queue;
     private final Duration visibility;
-    private final int waitSeconds;
+    private final Duration wait;
     private final Duration shutdownDeadline;
     private final int maxInFlight;
     private final Semaphore room;
     private final RequestParser parser;
-    private final FanOut fanOut;
+    private final Handler fanOut;
     private final PusherMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
@@ -102,27 +100,26 @@ public final class QueueConsumer implements AutoCloseable {
         LEAVE
     }
 
+    /** @param fanOut what becomes of each accepted request; its outcome settles the message */
     public QueueConsumer(
-            SqsAsyncClient sqs,
-            String queueUrl,
+            NotificationQueue queue,
             Duration visibility,
             Duration wait,
             Duration shutdownDeadline,
             int maxInFlight,
             RequestParser parser,
-            FanOut fanOut,
+            Handler fanOut,
             PusherMetrics metrics) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        this.queue = queue;
         this.visibility = visibility;
-        this.waitSeconds = (int) wait.toSeconds();
+        this.wait = wait;
         this.shutdownDeadline = shutdownDeadline;
         this.maxInFlight = maxInFlight;
         this.room = new Semaphore(maxInFlight);
         this.parser = parser;
         this.fanOut = fanOut;
         this.metrics = metrics;
-        this.deletions = new Deletions(sqs, queueUrl, released::contains, metrics);
+        this.deletions = new Deletions(queue, released::contains, metrics);
     }
 
     public int inFlight() {
@@ -145,7 +142,7 @@ public final class QueueConsumer implements AutoCloseable {
         LOG.log(
                 Level.INFO,
                 "consuming queueUrl={0} pollers={1} maxInFlight={2} deadLetterQueueUrl={3}",
-                queueUrl,
+                queue.url(),
                 String.valueOf(pollerCount),
                 String.valueOf(maxInFlight),
                 found.known() ? found.url().orElse("none") : "unknown yet");
@@ -157,22 +154,18 @@ public final class QueueConsumer implements AutoCloseable {
             if (wanted == 0) {
                 continue;
             }
-            var receive = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                    .maxNumberOfMessages(wanted)
-                    .waitTimeSeconds(waitSeconds)
-                    .visibilityTimeout((int) visibility.toSeconds())
-                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            var receive = queue.receive(wanted, wait, visibility);
             polls.add(receive);
             List<Message> messages;
             try {
-                messages = receive.join().messages();
+                messages = receive.join();
             } catch (CancellationException e) {
                 room.release(wanted);
                 return; // closing: a receive cut short leaves its messages invisible until the timeout, not lost
             } catch (CompletionException e) {
                 room.release(wanted);
                 if (running.get()) {
-                    LOG.log(Level.WARNING, "receive failed queueUrl={0}: {1}", queueUrl, e.getCause());
+                    LOG.log(Level.WARNING, "receive failed queueUrl={0}: {1}", queue.url(), e.getCause());
                     pause();
                 }
                 continue;
@@ -242,7 +235,7 @@ public final class QueueConsumer implements AutoCloseable {
 
     private Disposition deliver(Message message, NotificationRequest request) {
         try {
-            var outcome = fanOut.fanOut(message.messageId(), request);
+            var outcome = fanOut.handle(message.messageId(), request);
             metrics.posts(PostOutcome.DELIVERED, outcome.delivered());
             metrics.posts(PostOutcome.GONE, outcome.gone());
             metrics.posts(PostOutcome.FAILED, outcome.failed());
@@ -302,18 +295,10 @@ public final class QueueConsumer implements AutoCloseable {
             return true;
         }
         try {
-            sqs.sendMessage(b -> b.queueUrl(found.url().get())
-                            .messageBody(message.body())
-                            .messageAttributes(Map.of(
-                                    REFUSAL_ATTRIBUTE,
-                                    MessageAttributeValue.builder()
-                                            .dataType("String")
-                                            .stringValue(reason.length() > 1000 ? reason.substring(0, 1000) : reason)
-                                            .build())))
-                    .join();
+            queue.deadLetter(found.url().get(), message, reason);
             return true;
-        } catch (CompletionException e) {
-            LOG.log(Level.WARNING, "dead-lettering failed messageId={0}: {1}", message.messageId(), e.getCause());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "dead-lettering failed messageId={0}: {1}", message.messageId(), e.getMessage());
             return false;
         }
     }
@@ -325,36 +310,17 @@ public final class QueueConsumer implements AutoCloseable {
                 .filter(f -> !released.contains(f.message.messageId())
                         && f.hiddenUntil - now < visibility.dividedBy(2).toNanos())
                 .toList();
-        var entries = extending.stream()
-                .map(f -> ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(f.message.messageId())
-                        .receiptHandle(f.message.receiptHandle())
-                        .visibilityTimeout((int) visibility.toSeconds())
-                        .build())
-                .toList();
-        var failed = changeVisibility(entries);
+        var failed = changeVisibility(extending.stream().map(f -> f.message).toList(), visibility);
         extending.stream()
                 .filter(f -> !failed.contains(f.message.messageId()))
                 .forEach(f -> f.hiddenUntil = now + visibility.toNanos());
     }
 
     /** Changes the messages' visibility, ten at a time; answers the ids whose change failed. */
-    private Set<String> changeVisibility(List<ChangeMessageVisibilityBatchRequestEntry> entries) {
+    private Set<String> changeVisibility(List<Message> messages, Duration to) {
         var failed = new HashSet<String>();
-        for (var from = 0; from < entries.size(); from += 10) {
-            var batch = entries.subList(from, Math.min(entries.size(), from + 10));
-            try {
-                var response = sqs.changeMessageVisibilityBatch(
-                                b -> b.queueUrl(queueUrl).entries(batch))
-                        .join();
-                response.failed().forEach(f -> {
-                    failed.add(f.id());
-                    LOG.log(Level.WARNING, "visibility not changed messageId={0}: {1}", f.id(), f.message());
-                });
-            } catch (CompletionException e) {
-                batch.forEach(entry -> failed.add(entry.id()));
-                LOG.log(Level.WARNING, "visibility change failed: {0}", e.getCause());
-            }
+        for (var from = 0; from < messages.size(); from += 10) {
+            failed.addAll(queue.changeVisibility(messages.subList(from, Math.min(messages.size(), from + 10)), to));
         }
         return failed;
     }
@@ -362,26 +328,12 @@ public final class QueueConsumer implements AutoCloseable {
     /** Looks the dead-letter queue up (the queue's redrive policy), remembering what it found for a while. */
     private DeadLetterQueue deadLetterQueue() {
         try {
-            var policy = sqs.getQueueAttributes(
-                            b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
-                    .join()
-                    .attributes()
-                    .get(QueueAttributeName.REDRIVE_POLICY);
-            Optional<String> url = Optional.empty();
-            if (policy != null) {
-                var arn = new ObjectMapper()
-                        .readTree(policy)
-                        .path("deadLetterTargetArn")
-                        .asText();
-                var name = arn.substring(arn.lastIndexOf(':') + 1);
-                url = Optional.of(sqs.getQueueUrl(b -> b.queueName(name)).join().queueUrl());
-            }
-            deadLetterQueue = new DeadLetterQueue(url, System.nanoTime());
-        } catch (CompletionException | JsonProcessingException e) {
+            deadLetterQueue = new DeadLetterQueue(queue.deadLetterQueue(), System.nanoTime());
+        } catch (RuntimeException e) {
             LOG.log(
                     Level.WARNING,
                     "dead-letter queue not looked up queueUrl={0} (tried again at the next refusal): {1}",
-                    queueUrl,
+                    queue.url(),
                     e.getCause() != null ? e.getCause() : e);
         }
         return deadLetterQueue;
@@ -425,19 +377,13 @@ public final class QueueConsumer implements AutoCloseable {
         release(unfinished);
         deletions.close();
         keeper.shutdownNow();
-        LOG.log(Level.INFO, "consumer stopped queueUrl={0} released={1}", queueUrl, unfinished.size());
+        LOG.log(Level.INFO, "consumer stopped queueUrl={0} released={1}", queue.url(), unfinished.size());
     }
 
     /** Gives messages back to the queue at once (visibility 0); their fan-outs, if still running, will not delete. */
     private void release(List<Message> messages) {
         messages.forEach(m -> released.add(m.messageId()));
-        changeVisibility(messages.stream()
-                .map(m -> ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(m.messageId())
-                        .receiptHandle(m.receiptHandle())
-                        .visibilityTimeout(0)
-                        .build())
-                .toList());
+        changeVisibility(messages, Duration.ZERO);
         messages.forEach(m -> metrics.message(MessageOutcome.RELEASED));
     }
 }

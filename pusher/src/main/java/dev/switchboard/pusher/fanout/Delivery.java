@@ -29,10 +29,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneExcepti
  * client, with bounded concurrency per endpoint and in total. Transient failures are retried by the SDK's standard
  * strategy (exponential backoff with jitter, {@code attempts} tries); 410 Gone is not a failure. Thread-safe.
  */
-public final class Delivery implements AutoCloseable {
-    /** What a fan-out's posts came to. */
-    public record Report(int delivered, List<String> gone, int failed, Optional<String> firstFailure) {}
-
+public final class Delivery implements Posts, AutoCloseable {
     private final SdkAsyncHttpClient http;
     private final Map<String, ApiGatewayManagementApiAsyncClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
@@ -68,12 +65,12 @@ public final class Delivery implements AutoCloseable {
                 .build();
     }
 
-    /** Whether every post goes to one fixed endpoint (a real API Gateway) rather than to each connection's node. */
+    @Override
     public boolean throughApiGateway() {
         return fixedEndpoint.isPresent();
     }
 
-    /** Posts {@code data} to every target and waits for every post to end (delivered, gone or failed). */
+    @Override
     public Report deliver(Collection<Target> targets, String data) throws InterruptedException {
         var bytes = SdkBytes.fromUtf8String(data);
         var delivered = new AtomicInteger();

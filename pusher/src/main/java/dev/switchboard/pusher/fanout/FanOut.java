@@ -1,8 +1,6 @@
 package dev.switchboard.pusher.fanout;
 
 import dev.switchboard.pusher.request.NotificationRequest;
-import dev.switchboard.registry.ApiGatewayNodes;
-import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.Target;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -19,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * One notification request, fanned out: its targets resolved in the registry (users' connections, topics'
  * subscribers, or everyone, node by node — never a Scan), de-duplicated, the excluded users left out, then posted
- * through {@link Delivery}; connections found gone (410) are removed from the registry. Shared by the queue consumer
- * and the Lambda handler. Thread-safe.
+ * through {@link Posts}; connections found gone (410) are removed from the registry. Shared by the queue consumer
+ * and the Lambda handler; its registry and its posts are seams ({@link Directory}, {@link Posts}), so FanOutTest tries
+ * it in memory. Thread-safe.
  */
 public final class FanOut {
     /**
@@ -39,13 +38,14 @@ public final class FanOut {
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     private static final int LOOKUPS_IN_PARALLEL = 16;
 
-    private final ConnectionRegistry registry;
-    private final Delivery delivery;
+    private final Directory directory;
+    private final Posts posts;
     private final Optional<NodeFanOut> perNode;
+
     /** @param perNode when present, requests go to each node once ({@link NodeFanOut}) instead of per connection */
-    public FanOut(ConnectionRegistry registry, Delivery delivery, Optional<NodeFanOut> perNode) {
-        this.registry = registry;
-        this.delivery = delivery;
+    public FanOut(Directory directory, Posts posts, Optional<NodeFanOut> perNode) {
+        this.directory = directory;
+        this.posts = posts;
         this.perNode = perNode;
     }
 
@@ -68,7 +68,7 @@ public final class FanOut {
      * the serverless gateway's topic publish (app-lambda), which resolves its subscribers itself.
      */
     public Outcome deliver(Collection<Target> targets, String data) throws InterruptedException {
-        var report = delivery.deliver(targets, data);
+        var report = posts.deliver(targets, data);
         prune(report.gone());
         return new Outcome(
                 targets.size(), report.delivered(), report.gone().size(), report.failed(), report.firstFailure());
@@ -78,17 +78,13 @@ public final class FanOut {
     Collection<Target> resolve(NotificationRequest request) throws InterruptedException {
         var found = new LinkedHashMap<String, Target>();
         if (request.broadcast()) {
-            // Behind a real API Gateway, connections are under its pseudo-nodes, which have no node record.
-            var everyone = delivery.throughApiGateway()
-                    ? registry.connections().everyoneOn(ApiGatewayNodes.all()).values()
-                    : registry.connections().everyone().values();
-            everyone.forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
+            directory
+                    .everyone(posts.throughApiGateway())
+                    .forEach(targets -> targets.forEach(t -> found.putIfAbsent(t.connectionId(), t)));
         } else {
             var lookups = new ArrayList<Supplier<List<Target>>>();
-            request.users()
-                    .forEach(user -> lookups.add(() -> registry.connections().connectionsOf(user)));
-            request.topics()
-                    .forEach(topic -> lookups.add(() -> registry.topics().subscribersOf(topic)));
+            request.users().forEach(user -> lookups.add(() -> directory.connectionsOf(user)));
+            request.topics().forEach(topic -> lookups.add(() -> directory.subscribersOf(topic)));
             for (var targets : inParallel(lookups)) {
                 targets.forEach(t -> found.putIfAbsent(t.connectionId(), t));
             }
@@ -138,7 +134,7 @@ public final class FanOut {
             for (var connectionId : gone) {
                 threads.execute(() -> {
                     try {
-                        registry.connections().deregister(connectionId);
+                        directory.forget(connectionId);
                         LOG.log(Level.INFO, "stale connection removed connectionId={0}", connectionId);
                     } catch (RuntimeException e) {
                         LOG.log(

@@ -1,4 +1,4 @@
-package dev.switchboard.app.management;
+package dev.switchboard.app.metrics;
 
 import dev.switchboard.app.protocol.CloseCause;
 import dev.switchboard.app.protocol.ErrorCode;
@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The gateway's metrics, in the Prometheus format on {@code /metrics}: connections, bytes queued to them, frames in
+ * The gateway's metrics — every name and label value of them, here and nowhere else —, in the Prometheus format on
+ * {@code /metrics}: connections, bytes queued to them, frames in
  * and out by kind, error frames by code, output failures by output, handshake refusals by reason.
  */
 public final class GatewayMetrics {
@@ -80,6 +81,9 @@ public final class GatewayMetrics {
         }
     }
 
+    static final String CONNECTIONS = "switchboard_connections";
+    static final String OUTBOUND_QUEUED_BYTES = "switchboard_outbound_queued_bytes";
+    static final String TOPICS_CACHED = "switchboard_topics_cached";
     static final String FRAMES_IN = "switchboard_frames_in";
     static final String FRAMES_OUT = "switchboard_frames_out";
     static final String OUTPUT_FAILURES = "switchboard_output_failures";
@@ -107,10 +111,10 @@ public final class GatewayMetrics {
     private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
 
     public GatewayMetrics(Supplier<Number> connections, Supplier<Number> queuedBytes) {
-        Gauge.builder("switchboard_connections", connections)
+        Gauge.builder(CONNECTIONS, connections)
                 .description("open WebSocket connections on this node")
                 .register(registry);
-        Gauge.builder("switchboard_outbound_queued_bytes", queuedBytes)
+        Gauge.builder(OUTBOUND_QUEUED_BYTES, queuedBytes)
                 .description("bytes queued to clients and not yet written, all connections of this node")
                 .register(registry);
         // Every label value registered once, here: each is scraped from the start (at 0), and no frame looks one up
@@ -147,9 +151,11 @@ public final class GatewayMetrics {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** A gauge read at each scrape. */
-    public void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+    /** The topics whose list of nodes this node keeps, read at each scrape. */
+    public void topicsCached(Supplier<Number> topics) {
+        Gauge.builder(TOPICS_CACHED, topics)
+                .description("topics whose list of nodes this node keeps (TOPICS_CACHED at most)")
+                .register(registry);
     }
 
     public void frameIn(FrameKind kind) {
@@ -204,17 +210,30 @@ public final class GatewayMetrics {
         }
     }
 
-    /** A counter's total over all its tags ({@code switchboard_frames_in}: every kind). */
-    public double total(String name) {
+    /** Connections open on this node now. */
+    public double connections() {
+        return registry.get(CONNECTIONS).gauge().value();
+    }
+
+    /** Frames received so far, of every kind. */
+    public double framesIn() {
+        return total(FRAMES_IN);
+    }
+
+    /** Frames sent so far, of every kind. */
+    public double framesOut() {
+        return total(FRAMES_OUT);
+    }
+
+    /** Connections closed so far as slow consumers. */
+    public double slowConsumerCloses() {
+        return total(SLOW_CONSUMER_CLOSES);
+    }
+
+    private double total(String name) {
         return registry.find(name).counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
-    }
-
-    /** A gauge's value now, or 0. */
-    public double gaugeValue(String name) {
-        var gauge = registry.find(name).gauge();
-        return gauge == null ? 0 : gauge.value();
     }
 
     private void remember(String kind, String detail) {

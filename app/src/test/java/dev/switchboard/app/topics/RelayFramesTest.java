@@ -1,4 +1,4 @@
-package dev.switchboard.app;
+package dev.switchboard.app.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.protocol.Frame;
 import dev.switchboard.app.protocol.FrameParser;
 import dev.switchboard.app.protocol.MalformedBodyException;
-import dev.switchboard.app.topics.RelayBatch;
 import dev.switchboard.app.topics.RelayBatch.Relayed;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.switchboard.pusher;
+package dev.switchboard.pusher.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

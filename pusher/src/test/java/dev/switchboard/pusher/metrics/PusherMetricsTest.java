@@ -1,4 +1,4 @@
-package dev.switchboard.pusher;
+package dev.switchboard.pusher.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
