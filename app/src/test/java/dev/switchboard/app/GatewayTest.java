@@ -119,7 +119,7 @@ class GatewayTest {
         assertThat(forgotten).isTrue();
         Await.until("alice's close frame", DEADLINE, () -> alice.closes, c -> c.contains(1001));
         Await.until("bob's close frame", DEADLINE, () -> bob.closes, c -> c.contains(1001));
-        assertThat(records.togetherCalls).isEqualTo(1);
+        assertThat(records.togetherCalls).hasValue(1);
         assertThat(records.deregisteredTogether()).containsExactlyInAnyOrder(one.id(), two.id());
         assertThat(records.deregistered()).as("none one by one").isEmpty();
     }

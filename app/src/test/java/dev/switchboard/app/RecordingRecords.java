@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's records in memory: what it registered and forgot, in order, with failures and holds a test sets.
@@ -22,7 +23,7 @@ final class RecordingRecords implements Gateway.Records {
     final List<Boolean> inHubWhenRegistered = new CopyOnWriteArrayList<>();
     final List<String> registeredAgain = new CopyOnWriteArrayList<>();
     final List<String> announced = new CopyOnWriteArrayList<>();
-    volatile int togetherCalls;
+    final AtomicInteger togetherCalls = new AtomicInteger();
     /** Thrown by the next registers, when set. */
     volatile RuntimeException failRegister;
     /** Whether forgetting together fails. */
@@ -74,7 +75,7 @@ final class RecordingRecords implements Gateway.Records {
 
     @Override
     public Collection<String> deregisterAll(Map<Connection, List<String>> connections, int parallelism) {
-        togetherCalls++;
+        togetherCalls.incrementAndGet();
         if (failTogether) {
             throw new IllegalStateException("BatchWriteItem refused");
         }

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
+import dev.switchboard.bench.lambda.LambdaStartBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.FirstMinuteBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
@@ -27,7 +28,7 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * {@code bin/bench [--smoke] [jmh|signaling|firstminute|idle|local|fanout|soak]}: every benchmark but the soak (or the named
+     * {@code bin/bench [--smoke] [jmh|signaling|firstminute|idle|local|lambda|fanout|soak]}: every benchmark but the soak (or the named
      * one; the soak runs only when named: 10 minutes), then one summary. The signaling
      * benchmark needs Node.js and {@code bench/node}'s npm packages (bin/bench installs them).
      */
@@ -62,6 +63,9 @@ public final class Benchmarks {
         }
         if (only.isEmpty() || only.contains("local")) {
             summary.add(LocalStackBenchmark.table(LocalStackBenchmark.run(smoke ? 1 : 3, !smoke)));
+        }
+        if (only.isEmpty() || only.contains("lambda")) {
+            summary.add(LambdaStartBenchmark.table(LambdaStartBenchmark.run(smoke ? 1 : 9)));
         }
         if (only.isEmpty() || only.contains("fanout")) {
             var plans = smoke

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bench.fanout.FanOutBenchmark;
 import dev.switchboard.bench.idle.IdleBenchmark;
+import dev.switchboard.bench.lambda.LambdaStartBenchmark;
 import dev.switchboard.bench.local.LocalStackBenchmark;
 import dev.switchboard.bench.signaling.FirstMinuteBenchmark;
 import dev.switchboard.bench.signaling.SignalingBenchmark;
@@ -123,6 +124,15 @@ class BenchmarksSmokeIT {
         assertThat(result.referenceSeconds()).isPositive();
         assertThat(result.breakdown()).contains("emulatorsMs=");
         assertThat(LocalStackBenchmark.table(result)).contains("target: ours <= 3 s");
+    }
+
+    @Test
+    void theLambdaStartBenchmarkMakesTheAuthorizerFromItsZip() throws Exception {
+        var result = LambdaStartBenchmark.run(1);
+
+        assertThat(result.handlerMs()).isPositive();
+        assertThat(result.libraryMs()).isPositive();
+        assertThat(LambdaStartBenchmark.table(result)).contains("authorizer handler / verifier");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.switchboard.settings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
 import io.helidon.config.spi.ConfigSource;
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +25,10 @@ import java.util.function.Supplier;
  * defaults file documents. Thread-safe.
  */
 public final class Settings {
+    /** The variable names Helidon maps to a dotted key. */
+    private static final java.util.regex.Pattern MAPPED =
+            java.util.regex.Pattern.compile("[A-Za-z0-9]+(_[A-Za-z0-9]+)+");
+
     private final Config config;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
 
@@ -59,9 +62,25 @@ public final class Settings {
      */
     public static Config fromEnvironment(List<String> defaults, Map<String, String> environment) {
         var sources = new ArrayList<Supplier<? extends ConfigSource>>();
-        sources.add(ConfigSources.create(EnvironmentVariables.expand(environment)));
+        sources.add(ConfigSources.create(keysOf(environment)));
         defaults.forEach(resource -> sources.add(ConfigSources.classpath(resource)));
         return build(sources);
+    }
+
+    /**
+     * The keys an environment's variables reach, as Helidon maps the process environment for keys like ours (no
+     * dashes): {@code NODE_HEARTBEAT} is {@code node.heartbeat}. A name Helidon does not map — without an underscore,
+     * or with one at either end or two in a row, as AWS Lambda's own {@code _HANDLER} — reaches no key of ours and is
+     * left out. (Helidon's {@code EnvironmentVariables.expand}, which did this, is deprecated for removal.)
+     */
+    static Map<String, String> keysOf(Map<String, String> environment) {
+        var keys = new java.util.HashMap<String, String>();
+        environment.forEach((name, value) -> {
+            if (MAPPED.matcher(name).matches()) {
+                keys.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return keys;
     }
 
     private static Config build(List<Supplier<? extends ConfigSource>> sources) {

@@ -94,7 +94,7 @@ public record DefaultsFile(String resource, List<Entry> entries) {
 
     private static String unquote(String value) {
         var quoted = value.length() >= 2
-                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"));
+                && ((value.startsWith("\"") && value.endsWith("\"")) || (value.startsWith("'") && value.endsWith("'")));
         return quoted ? value.substring(1, value.length() - 1) : value;
     }
 

@@ -124,7 +124,7 @@ public final class SettingsContract {
         }
         for (var entry : entries.values()) {
             var key = entry.key();
-            if (readElsewhere.containsKey(key) || !owned.contains(key) && !read.contains(key)) {
+            if (readElsewhere.containsKey(key) || (!owned.contains(key) && !read.contains(key))) {
                 continue;
             }
             if (!read.contains(key)) {

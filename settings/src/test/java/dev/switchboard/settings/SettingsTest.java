@@ -98,4 +98,26 @@ class SettingsTest {
         QUEUE,
         NONE
     }
+
+    @Test
+    void anEnvironmentReachesTheKeysHelidonMapsItsVariablesTo() {
+        assertThat(Settings.keysOf(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://x", "NODE_HEARTBEAT", "PT1S")))
+                .isEqualTo(Map.of("aws.endpoint.url.dynamodb", "http://x", "node.heartbeat", "PT1S"));
+    }
+
+    @Test
+    void namesHelidonDoesNotMapAsALambdasOwnReachNoKey() {
+        var lambda = Map.of(
+                "_HANDLER", "dev.switchboard.authorizer.lambda.ConnectAuthorizer",
+                "_X_AMZN_TRACE_ID", "Root=1-5e1b4151",
+                "_", "/usr/bin/java",
+                "PATH", "/usr/bin",
+                "A__B", "x",
+                "TRAILING_", "x",
+                "AUTH_JWKS_URI", "https://issuer.example.com/jwks.json");
+
+        assertThat(Settings.keysOf(lambda)).isEqualTo(Map.of("auth.jwks.uri", "https://issuer.example.com/jwks.json"));
+        assertThat(Settings.of(Settings.fromEnvironment(List.of(), lambda)).url("auth.jwks.uri"))
+                .contains(URI.create("https://issuer.example.com/jwks.json"));
+    }
 }

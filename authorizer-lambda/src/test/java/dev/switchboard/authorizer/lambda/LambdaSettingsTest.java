@@ -64,6 +64,20 @@ class LambdaSettingsTest {
     }
 
     @Test
+    void aLambdasOwnVariablesBesideOursAreNoTrouble() {
+        // What AWS Lambda sets in every execution environment, some of it named as Helidon maps no variable.
+        var settings = LambdaSettings.fromEnvironment(Map.of(
+                "_HANDLER", "dev.switchboard.authorizer.lambda.ConnectAuthorizer::handleRequest",
+                "_X_AMZN_TRACE_ID", "Root=1-5e1b4151-5ac6c58f",
+                "AWS_LAMBDA_FUNCTION_NAME", "switchboard-authorizer",
+                "AWS_REGION", "eu-west-1",
+                "LAMBDA_TASK_ROOT", "/var/task",
+                "AUTH_JWKS_URI", "https://issuer.example.com/jwks.json"));
+
+        assertThat(settings.auth().jwksUri()).contains(URI.create("https://issuer.example.com/jwks.json"));
+    }
+
+    @Test
     void bothKeySourcesAtOnceAreRefused() {
         assertThatThrownBy(() -> LambdaSettings.fromEnvironment(
                         Map.of("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json", "AUTH_HMAC_SECRET", SECRET)))
