@@ -125,4 +125,28 @@ public final class Measure {
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
     }
+
+    /** The middle of {@code values} (the upper one of an even count). */
+    public static double median(double[] values) {
+        var sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * {@code relative} in this checkout: benchmarks run from its root ({@code bin/bench}) or a module of it (the
+     * smoke test), so the working directory and those above it are tried.
+     *
+     * @throws IllegalStateException naming {@code missing} when there is none
+     */
+    public static Path inCheckout(String relative, String missing) {
+        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            var found = dir.resolve(relative);
+            if (Files.exists(found)) {
+                return found;
+            }
+        }
+        throw new IllegalStateException(
+                "no " + relative + " above " + Path.of("").toAbsolutePath() + ": " + missing);
+    }
 }

@@ -1,13 +1,12 @@
 package dev.switchboard.bench.lambda;
 
+import dev.switchboard.bench.Measure;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -43,7 +42,12 @@ public final class LambdaStartBenchmark {
             library[i] = reference[0];
             libraryUptime[i] = reference[1];
         }
-        return new Result(runs, median(handler), median(library), median(handlerUptime), median(libraryUptime));
+        return new Result(
+                runs,
+                Measure.median(handler),
+                Measure.median(library),
+                Measure.median(handlerUptime),
+                Measure.median(libraryUptime));
     }
 
     /** One fresh JVM: what it took to make {@code what}, and its uptime then, in ms. */
@@ -100,22 +104,9 @@ public final class LambdaStartBenchmark {
         return dir.resolve("lib");
     }
 
-    /** The zip of this checkout: benchmarks run from its root ({@code bin/bench}) or a module of it. */
+    /** The zip of this checkout. */
     private static Path zip() {
-        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            var zip = dir.resolve(ZIP);
-            if (Files.isRegularFile(zip)) {
-                return zip;
-            }
-        }
-        throw new UncheckedIOException(new IOException("no " + ZIP + " above "
-                + Path.of("").toAbsolutePath() + ": build it first (mvn package -pl authorizer-lambda -am)"));
-    }
-
-    private static double median(double[] values) {
-        var sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return Measure.inCheckout(ZIP, "build it first (mvn package -pl authorizer-lambda -am)");
     }
 
     public static String table(Result result) {

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +54,7 @@ public final class LocalStackBenchmark {
             stack[r] = started.seconds();
             breakdown = started.breakdown();
         }
-        return new Result(runs, median(stack), median(reference), breakdown);
+        return new Result(runs, Measure.median(stack), Measure.median(reference), breakdown);
     }
 
     private record Started(double seconds, String breakdown) {}
@@ -112,21 +111,9 @@ public final class LocalStackBenchmark {
         }
     }
 
-    /** {@code bin/local} of this checkout: benchmarks run from its root ({@code bin/bench}) or a module of it. */
+    /** {@code bin/local} of this checkout. */
     private static Path binLocal() {
-        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            var script = dir.resolve("bin").resolve("local");
-            if (Files.isExecutable(script)) {
-                return script;
-            }
-        }
-        throw new IllegalStateException("no bin/local above " + Path.of("").toAbsolutePath());
-    }
-
-    private static double median(double[] values) {
-        var sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return Measure.inCheckout("bin/local", "run the benchmarks in a checkout");
     }
 
     public static String table(Result result) {
