@@ -57,8 +57,8 @@ public final class Settings {
     }
 
     /**
-     * The configuration a service would read with exactly {@code environment} set and nothing else from this process
-     * (no real environment, no system property, no {@code application.yaml}): for tests.
+     * The configuration exactly {@code environment} gives over {@code defaults}, and nothing else of this process (no
+     * real environment, no system property, no {@code application.yaml}): a Lambda's, or a test's.
      */
     public static Config fromEnvironment(List<String> defaults, Map<String, String> environment) {
         var sources = new ArrayList<Supplier<? extends ConfigSource>>();
@@ -186,7 +186,7 @@ public final class Settings {
     }
 
     /** The value as {@code reader} maps it; a failure of the mapping names the key. */
-    public <T> T read(String key, Function<Config, T> reader) {
+    private <T> T read(String key, Function<Config, T> reader) {
         read.add(key);
         try {
             return reader.apply(config.get(key));
@@ -201,8 +201,8 @@ public final class Settings {
         return config.get(key);
     }
 
-    /** Every key read so far. */
-    public Set<String> keysRead() {
+    /** Every key read so far (SettingsContract holds them to the defaults files). */
+    Set<String> keysRead() {
         return Set.copyOf(read);
     }
 
