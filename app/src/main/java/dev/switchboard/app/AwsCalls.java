@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs the blocking AWS SDK calls made for clients (registry writes, outputs) on a few shared platform threads, while
@@ -13,11 +14,6 @@ import java.util.concurrent.TimeUnit;
  * 15 KB of buffers behind per idle connection (heap histogram, docs/benchmarks.md). The threads time out when idle.
  */
 final class AwsCalls {
-    /** A call that may throw {@code E}. */
-    interface Call<T, E extends Exception> {
-        T call() throws E;
-    }
-
     private final ThreadPoolExecutor threads;
 
     AwsCalls(int threads) {
@@ -31,17 +27,19 @@ final class AwsCalls {
         this.threads.allowCoreThreadTimeOut(true);
     }
 
-    /** Runs {@code call} on a shared thread and returns what it returns, or throws what it throws. */
-    @SuppressWarnings("unchecked") // a checked cause is what Call declares
-    <T, E extends Exception> T call(Call<T, E> call) throws E {
-        var future = threads.submit(call::call);
+    /**
+     * Runs {@code call} on a shared thread and returns what it returns, or throws what it throws (every failure here
+     * is unchecked: the registry's and the outputs' exceptions are).
+     */
+    <T> T call(Supplier<T> call) {
+        var future = threads.submit(call::get);
         try {
             return future.get();
         } catch (ExecutionException e) {
             switch (e.getCause()) {
                 case RuntimeException unchecked -> throw unchecked;
                 case Error error -> throw error;
-                default -> throw (E) e.getCause();
+                default -> throw new IllegalStateException(e.getCause());
             }
         } catch (InterruptedException e) {
             future.cancel(true);

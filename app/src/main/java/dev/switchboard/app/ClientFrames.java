@@ -18,15 +18,14 @@ import dev.switchboard.app.protocol.FrameParser;
 import dev.switchboard.app.protocol.Json;
 import dev.switchboard.app.topics.TopicPresence;
 import dev.switchboard.app.topics.TopicRelay;
-import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenVerifier;
+import dev.switchboard.authorizer.Verification;
 import dev.switchboard.registry.ConnectionRegistry;
 import dev.switchboard.registry.RegistryException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -220,16 +219,17 @@ final class ClientFrames implements Gateway.Frames {
      */
     private void refresh(ClientConnection connection, String token) {
         Principal fresh;
-        try {
-            fresh = verifier.verify(token);
-        } catch (InvalidTokenException e) {
-            LOG.log(Level.INFO, "refresh refused connectionId={0} reason={1}", connection.id(), e.reason());
-            error(
-                    connection,
-                    ErrorCode.INVALID_TOKEN,
-                    "the token was refused (" + e.reason().name().toLowerCase(Locale.ROOT)
-                            + "); the connection goes on with its current token");
-            return;
+        switch (verifier.verify(token)) {
+            case Verification.Verified(var verified) -> fresh = verified;
+            case Verification.Refused refused -> {
+                LOG.log(Level.INFO, "refresh refused connectionId={0} reason={1}", connection.id(), refused.reason());
+                error(
+                        connection,
+                        ErrorCode.INVALID_TOKEN,
+                        "the token was refused (" + refused.label()
+                                + "); the connection goes on with its current token");
+                return;
+            }
         }
         if (!fresh.userId().equals(connection.userId())) {
             LOG.log(Level.WARNING, "refresh for another user refused connectionId={0}", connection.id());

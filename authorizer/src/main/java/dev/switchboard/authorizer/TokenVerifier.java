@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 /**
  * Verifies JWTs: algorithm against the allow-list, signature with a key of the JWKS (fetched, cached, refreshed on
  * an unknown {@code kid} at most once per interval, and kept through a JWKS outage) or the HMAC secret, then
- * {@code exp}, {@code nbf}, {@code aud}, {@code iss} and the user claim, each failure with its own {@link Reason}.
+ * {@code exp}, {@code nbf}, {@code aud}, {@code iss} and the user claim, each refusal with its own {@link Reason}.
  * Thread-safe; build one per process. Never logs a token.
  */
 public final class TokenVerifier {
@@ -66,113 +66,105 @@ public final class TokenVerifier {
         return settings;
     }
 
-    /**
-     * Verifies a token.
-     *
-     * @throws InvalidTokenException with the reason it was refused
-     */
-    public Principal verify(String token) throws InvalidTokenException {
+    /** Verifies a token: {@link Verification.Verified} with whom it speaks for, or {@link Verification.Refused}. */
+    public Verification verify(String token) {
         if (token == null || token.isEmpty()) {
-            throw new InvalidTokenException(Reason.MISSING, "no token");
+            return refused(Reason.MISSING, "no token");
         }
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new InvalidTokenException(
-                    Reason.OVERSIZE, token.length() + " characters, the limit is " + MAX_TOKEN_LENGTH);
+            return refused(Reason.OVERSIZE, token.length() + " characters, the limit is " + MAX_TOKEN_LENGTH);
         }
-        var jwt = parse(token);
-        var header = jwt.getHeader();
-        if (!algorithms.contains(header.getAlgorithm())) {
-            throw new InvalidTokenException(Reason.ALGORITHM, "algorithm " + header.getAlgorithm() + " is not allowed");
-        }
-        verifySignature(jwt, header);
-        return checkClaims(claimsOf(jwt));
-    }
-
-    private static SignedJWT parse(String token) throws InvalidTokenException {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
         } catch (ParseException | IllegalArgumentException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "cannot parse: " + e.getMessage());
+            return refused(Reason.MALFORMED, "cannot parse: " + e.getMessage());
         }
-        if (jwt instanceof SignedJWT signed) {
-            return signed;
+        if (!(jwt instanceof SignedJWT signed)) {
+            // An unsigned (alg none) or an encrypted token: never accepted.
+            return refused(Reason.ALGORITHM, "algorithm " + jwt.getHeader().getAlgorithm() + " is never allowed");
         }
-        // An unsigned (alg none) or an encrypted token: never accepted.
-        throw new InvalidTokenException(
-                Reason.ALGORITHM, "algorithm " + jwt.getHeader().getAlgorithm() + " is never allowed");
+        var header = signed.getHeader();
+        if (!algorithms.contains(header.getAlgorithm())) {
+            return refused(Reason.ALGORITHM, "algorithm " + header.getAlgorithm() + " is not allowed");
+        }
+        var signature = signatureRefusal(signed, header);
+        if (signature.isPresent()) {
+            return signature.get();
+        }
+        try {
+            return checkClaims(signed.getJWTClaimsSet());
+        } catch (ParseException e) {
+            return refused(Reason.MALFORMED, "claims are not a JSON object: " + e.getMessage());
+        }
     }
 
-    private void verifySignature(SignedJWT jwt, JWSHeader header) throws InvalidTokenException {
+    private static Verification.Refused refused(Reason reason, String detail) {
+        return new Verification.Refused(reason, detail);
+    }
+
+    /** Why no key verifies the signature, or empty when one does. */
+    private Optional<Verification.Refused> signatureRefusal(SignedJWT jwt, JWSHeader header) {
         List<Key> candidates;
         try {
             candidates = keys.selectJWSKeys(header, null);
         } catch (RateLimitReachedException e) {
-            throw new InvalidTokenException(
+            return Optional.of(refused(
                     Reason.UNKNOWN_KEY,
-                    "no key for kid " + header.getKeyID() + " and the JWKS was fetched too recently to fetch it again");
+                    "no key for kid " + header.getKeyID()
+                            + " and the JWKS was fetched too recently to fetch it again"));
         } catch (KeySourceException e) {
-            throw new InvalidTokenException(Reason.KEYS_UNAVAILABLE, "fetching the JWKS: " + e.getMessage(), e);
+            return Optional.of(refused(Reason.KEYS_UNAVAILABLE, "fetching the JWKS: " + e.getMessage()));
         }
         if (candidates.isEmpty()) {
-            throw new InvalidTokenException(
-                    Reason.UNKNOWN_KEY, "no key for kid " + header.getKeyID() + " and " + header.getAlgorithm());
+            return Optional.of(refused(
+                    Reason.UNKNOWN_KEY, "no key for kid " + header.getKeyID() + " and " + header.getAlgorithm()));
         }
         for (var key : candidates) {
             try {
                 if (jwt.verify(verifiers.createJWSVerifier(header, key))) {
-                    return;
+                    return Optional.empty();
                 }
             } catch (JOSEException e) {
                 // This key cannot verify this token (wrong type or size): try the next one.
             }
         }
-        throw new InvalidTokenException(
-                Reason.SIGNATURE, "no key verifies the signature (kid " + header.getKeyID() + ")");
+        return Optional.of(refused(Reason.SIGNATURE, "no key verifies the signature (kid " + header.getKeyID() + ")"));
     }
 
-    private static JWTClaimsSet claimsOf(SignedJWT jwt) throws InvalidTokenException {
-        try {
-            return jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claims are not a JSON object: " + e.getMessage());
-        }
-    }
-
-    private Principal checkClaims(JWTClaimsSet claims) throws InvalidTokenException {
+    private Verification checkClaims(JWTClaimsSet claims) {
         var now = clock.instant();
         var skew = settings.clockSkew();
         var expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(Date::toInstant);
         if (settings.verifyExpiration()) {
             if (expiresAt.isEmpty()) {
-                throw new InvalidTokenException(Reason.EXPIRED, "no exp claim");
+                return refused(Reason.EXPIRED, "no exp claim");
             }
             if (!now.isBefore(expiresAt.get().plus(skew))) {
-                throw new InvalidTokenException(Reason.EXPIRED, "expired at " + expiresAt.get());
+                return refused(Reason.EXPIRED, "expired at " + expiresAt.get());
             }
         }
         var notBefore = Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant);
         if (notBefore.isPresent() && now.plus(skew).isBefore(notBefore.get())) {
-            throw new InvalidTokenException(Reason.NOT_YET_VALID, "not valid before " + notBefore.get());
+            return refused(Reason.NOT_YET_VALID, "not valid before " + notBefore.get());
         }
         if (!settings.audiences().isEmpty()) {
             var audience = claims.getAudience();
             if (audience == null || audience.stream().noneMatch(settings.audiences()::contains)) {
-                throw new InvalidTokenException(
-                        Reason.AUDIENCE, "audience " + audience + " is none of " + settings.audiences());
+                return refused(Reason.AUDIENCE, "audience " + audience + " is none of " + settings.audiences());
             }
         }
         if (settings.issuer().isPresent() && !settings.issuer().get().equals(claims.getIssuer())) {
-            throw new InvalidTokenException(
+            return refused(
                     Reason.ISSUER,
                     "issuer " + claims.getIssuer() + " is not "
                             + settings.issuer().get());
         }
         var user = claims.getClaim(settings.userClaim());
         if (!(user instanceof String userId) || userId.isBlank()) {
-            throw new InvalidTokenException(Reason.MISSING_USER_CLAIM, "no string claim " + settings.userClaim());
+            return refused(Reason.MISSING_USER_CLAIM, "no string claim " + settings.userClaim());
         }
-        return new Principal(userId, expiresAt, claims.getClaims());
+        return new Verification.Verified(new Principal(userId, expiresAt, claims.getClaims()));
     }
 
     private static JWKSource<SecurityContext> keySource(AuthSettings settings) {

@@ -2,10 +2,10 @@ package dev.switchboard.app.ws;
 
 import dev.switchboard.app.hub.ClientConnection;
 import dev.switchboard.app.metrics.GatewayMetrics.Refusal;
-import dev.switchboard.authorizer.InvalidTokenException;
 import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenExtractor;
 import dev.switchboard.authorizer.TokenVerifier;
+import dev.switchboard.authorizer.Verification;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -73,17 +73,18 @@ public final class GatewayListener implements WsListener {
         }
         var token = TokenExtractor.extract(
                 headers.first(GatewayUpgradeProvider.QUERY_TOKEN), headers.first(HeaderNames.AUTHORIZATION));
-        try {
-            principal = verifier.verify(token.orElse(""));
-        } catch (InvalidTokenException e) {
-            gateway.metrics().handshakeRefused(e.reason());
-            LOG.log(Level.INFO, "handshake refused reason={0}", e.reason());
-            throw RequestException.builder()
-                    .type(DirectHandler.EventType.OTHER)
-                    .status(Status.UNAUTHORIZED_401)
-                    .message("unauthorized: " + e.reason().name().toLowerCase(java.util.Locale.ROOT))
-                    .build();
-        }
+        principal = switch (verifier.verify(token.orElse(""))) {
+            case Verification.Verified(var verified) -> verified;
+            case Verification.Refused refused -> {
+                gateway.metrics().handshakeRefused(refused.reason());
+                LOG.log(Level.INFO, "handshake refused reason={0}", refused.reason());
+                throw RequestException.builder()
+                        .type(DirectHandler.EventType.OTHER)
+                        .status(Status.UNAUTHORIZED_401)
+                        .message("unauthorized: " + refused.label())
+                        .build();
+            }
+        };
         var refusal = admission.userRefusal(gateway.connectionsOf(principal.userId()));
         if (refusal.isPresent()) {
             throw tooMany(Refusal.USER_CONNECTIONS, refusal.get());

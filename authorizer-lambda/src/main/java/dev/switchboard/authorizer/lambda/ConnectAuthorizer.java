@@ -3,9 +3,10 @@ package dev.switchboard.authorizer.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.switchboard.authorizer.InvalidTokenException;
+import dev.switchboard.authorizer.Principal;
 import dev.switchboard.authorizer.TokenExtractor;
 import dev.switchboard.authorizer.TokenVerifier;
+import dev.switchboard.authorizer.Verification;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -57,25 +58,29 @@ public final class ConnectAuthorizer implements RequestHandler<Map<String, Objec
             LOG.log(Level.INFO, "connect refused reason=MISSING");
             return deny(resources, "MISSING");
         }
-        try {
-            var principal = verifier.verify(token.get());
-            var answerContext = new LinkedHashMap<String, Object>();
-            answerContext.put("user_id", principal.userId());
-            var claims = new LinkedHashMap<String, Object>();
-            for (var claim : settings.contextClaims()) {
-                Optional.ofNullable(principal.claims().get(claim)).ifPresent(v -> {
-                    answerContext.put(claim, String.valueOf(v));
-                    claims.put(claim, v);
-                });
+        return switch (verifier.verify(token.get())) {
+            case Verification.Verified(var principal) -> allow(principal, resources);
+            case Verification.Refused refused -> {
+                LOG.log(Level.INFO, "connect refused reason={0}", refused.reason());
+                yield deny(resources, refused.reason().name());
             }
-            // A context holds strings, numbers and booleans only: the claims with their JSON types (lists for topic
-            // rules' {claim.NAME}) travel as one JSON text, which the serverless gateway reads on every route.
-            answerContext.put(CLAIMS, JSONObjectUtils.toJSONString(claims));
-            return answer(principal.userId(), "Allow", resources, answerContext);
-        } catch (InvalidTokenException e) {
-            LOG.log(Level.INFO, "connect refused reason={0}", e.reason());
-            return deny(resources, e.reason().name());
+        };
+    }
+
+    private Map<String, Object> allow(Principal principal, List<String> resources) {
+        var answerContext = new LinkedHashMap<String, Object>();
+        answerContext.put("user_id", principal.userId());
+        var claims = new LinkedHashMap<String, Object>();
+        for (var claim : settings.contextClaims()) {
+            Optional.ofNullable(principal.claims().get(claim)).ifPresent(v -> {
+                answerContext.put(claim, String.valueOf(v));
+                claims.put(claim, v);
+            });
         }
+        // A context holds strings, numbers and booleans only: the claims with their JSON types (lists for topic
+        // rules' {claim.NAME}) travel as one JSON text, which the serverless gateway reads on every route.
+        answerContext.put(CLAIMS, JSONObjectUtils.toJSONString(claims));
+        return answer(principal.userId(), "Allow", resources, answerContext);
     }
 
     private static Map<String, Object> deny(List<String> resources, String reason) {
