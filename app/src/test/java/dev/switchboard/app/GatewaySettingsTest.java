@@ -10,6 +10,7 @@ import dev.switchboard.settings.SettingsContract;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.ConfigSources;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,8 @@ class GatewaySettingsTest {
                 .alternative("WS_ORIGINS", "https://app.example.com")
                 .alternative("TOPICS_RULES", "[{\"pattern\":\"*\",\"subscribe\":true}]")
                 .alternative("TOPICS_GRANT_CLAIM", "topics")
-                .alternative("READY_FILE", "/tmp/ready");
+                .alternative("READY_FILE", "/tmp/ready")
+                .documentedIn(Path.of("../docs/configuration.md"), "gateway");
 
         assertThat(contract.problems()).isEmpty();
     }

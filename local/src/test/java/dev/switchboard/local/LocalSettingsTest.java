@@ -112,7 +112,8 @@ class LocalSettingsTest {
                 .alternative("AUTH_JWKS_URI", "https://issuer.example.com/jwks.json")
                 .alternative("AUTH_HMAC_SECRET", "0123456789abcdef0123456789abcdef")
                 .alternative("AUTH_ISSUER", "https://issuer.example.com/")
-                .alternative("READY_FILE", "/tmp/stack.ready");
+                .alternative("READY_FILE", "/tmp/stack.ready")
+                .documentedIn(Path.of("../docs/configuration.md"), "local-stack");
 
         assertThat(contract.problems()).isEmpty();
     }

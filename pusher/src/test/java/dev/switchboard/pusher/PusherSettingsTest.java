@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.settings.SettingsContract;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,8 @@ class PusherSettingsTest {
                 .alternative("NOTIFICATIONS_QUEUE_URL", "http://sqs/other")
                 .alternative("APIGW_ENDPOINT", "https://abc.execute-api.eu-west-1.amazonaws.com/prod")
                 .alternative("DELIVERY_PER", "connection")
-                .alternative("READY_FILE", "/tmp/ready");
+                .alternative("READY_FILE", "/tmp/ready")
+                .documentedIn(Path.of("../docs/configuration.md"), "pusher");
 
         assertThat(contract.problems()).isEmpty();
     }

@@ -7,6 +7,7 @@ import dev.switchboard.app.GatewaySettings;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.settings.SettingsContract;
 import dev.switchboard.settings.SettingsException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ class ServerlessSettingsTest {
                 .alternative("MESSAGES_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t")
                 .alternative("PRESENCE_TARGET", "queue")
                 .alternative("TOPICS_RULES", "[{\"pattern\":\"*\",\"subscribe\":true}]")
-                .alternative("TOPICS_GRANT_CLAIM", "topics");
+                .alternative("TOPICS_GRANT_CLAIM", "topics")
+                .documentedIn(Path.of("../docs/configuration.md"), "serverless-gateway");
 
         assertThat(contract.problems()).isEmpty();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.settings.SettingsContract;
 import dev.switchboard.settings.SettingsException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ class LambdaSettingsTest {
                 .alternative("AUTH_AUDIENCES", "web")
                 .alternative("AUTH_ISSUER", "https://issuer.example.com/")
                 .alternative("AUTH_CONTEXT_CLAIMS", "email,role")
-                .alternative("AUTH_POLICY_RESOURCES", "arn:a");
+                .alternative("AUTH_POLICY_RESOURCES", "arn:a")
+                .documentedIn(Path.of("../docs/configuration.md"), "authorizer-lambda");
 
         assertThat(contract.problems()).isEmpty();
     }
