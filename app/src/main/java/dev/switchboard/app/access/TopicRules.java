@@ -180,7 +180,10 @@ public final class TopicRules {
                 flag(node, "publish"),
                 node.has("publishRate") ? number(node, "publishRate") : 0,
                 flag(node, "presence"),
-                node.has("history") ? (int) whole(node, "history") : 0,
+                // Past an int, saturated rather than wrapped, so that the rule's own range check refuses it.
+                node.has("history")
+                        ? (int) Math.clamp(whole(node, "history"), Integer.MIN_VALUE, Integer.MAX_VALUE)
+                        : 0,
                 node.has("historyTtl") ? duration(node, "historyTtl") : DEFAULT_HISTORY_TTL);
     }
 

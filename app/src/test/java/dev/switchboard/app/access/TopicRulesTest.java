@@ -121,6 +121,9 @@ class TopicRulesTest {
         assertThat(rules.historyOf("chat")).isEmpty();
         assertThatThrownBy(() -> TopicRules.parse("[{\"pattern\":\"a\",\"history\":-1}]"))
                 .hasMessageContaining("history");
+        assertThatThrownBy(() -> TopicRules.parse("[{\"pattern\":\"a\",\"history\":4294967301}]"))
+                .as("2^32 + 5 is not 5")
+                .hasMessageContaining("history");
         assertThatThrownBy(() -> TopicRules.parse("[{\"pattern\":\"a\",\"history\":5,\"historyTtl\":\"an hour\"}]"))
                 .hasMessageContaining("ISO-8601");
         assertThat(TopicRules.parse("[{\"pattern\":\"a\",\"history\":5}]")
