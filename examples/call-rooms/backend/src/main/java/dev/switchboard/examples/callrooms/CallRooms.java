@@ -218,13 +218,28 @@ public final class CallRooms implements AutoCloseable {
      */
     public static void main(String[] args) throws InterruptedException {
         var env = System.getenv();
-        var ttl = Duration.parse(env.getOrDefault("CALL_ROOM_TTL", "PT5M"));
+        var ttl = ttl(env.getOrDefault("CALL_ROOM_TTL", "PT5M"));
         var messages = required(env, "MESSAGES_QUEUE_URL");
         var notifications = required(env, "NOTIFICATIONS_QUEUE_URL");
         var backend = new CallRooms(SqsClient.create(), messages, notifications, ttl, Clock.systemUTC());
         System.out.println("call rooms: running; rooms expire after " + ttl + ". Ctrl-C stops it.");
         Runtime.getRuntime().addShutdownHook(new Thread(backend::close));
         backend.poller.join();
+    }
+
+    /** A positive ISO-8601 duration; anything else stops the start, saying so. */
+    private static Duration ttl(String text) {
+        try {
+            var ttl = Duration.parse(text);
+            if (ttl.isPositive()) {
+                return ttl;
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // told below
+        }
+        System.err.println("call rooms: CALL_ROOM_TTL is " + text + "; it must be a positive ISO-8601 duration (PT5M)");
+        System.exit(2);
+        throw new IllegalStateException("unreachable");
     }
 
     private static String required(Map<String, String> env, String name) {
