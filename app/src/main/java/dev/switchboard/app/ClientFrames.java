@@ -226,7 +226,7 @@ final class ClientFrames implements Gateway.Frames {
                 error(
                         connection,
                         ErrorCode.INVALID_TOKEN,
-                        "the token was refused (" + refused.label()
+                        "the token was refused (" + refused.reason().label()
                                 + "); the connection goes on with its current token");
                 return;
             }

@@ -25,5 +25,10 @@ public enum Reason {
     /** {@code iss} is not the configured issuer. */
     ISSUER,
     /** The claim that names the user is missing or not a non-empty string. */
-    MISSING_USER_CLAIM
+    MISSING_USER_CLAIM;
+
+    /** As a client is told it: {@code expired}, {@code unknown_key}, … */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -14,10 +14,5 @@ public sealed interface Verification {
      * @param reason why, as a label to log and count
      * @param detail why, in words for the log (the claim or key at fault; never the token)
      */
-    record Refused(Reason reason, String detail) implements Verification {
-        /** The reason as the client and the logs are told it: {@code expired}, {@code unknown_key}, … */
-        public String label() {
-            return reason.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
+    record Refused(Reason reason, String detail) implements Verification {}
 }

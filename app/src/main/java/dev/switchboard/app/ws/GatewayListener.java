@@ -81,7 +81,7 @@ public final class GatewayListener implements WsListener {
                 throw RequestException.builder()
                         .type(DirectHandler.EventType.OTHER)
                         .status(Status.UNAUTHORIZED_401)
-                        .message("unauthorized: " + refused.label())
+                        .message("unauthorized: " + refused.reason().label())
                         .build();
             }
         };
